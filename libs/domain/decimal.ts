@@ -2,7 +2,7 @@
  * The exact decimal type for money: prices, quantities, balances, fees and profit.
  * Floats never hold money (see STYLE.md §8); values cross the wire as decimal strings.
  */
-import DecimalJs from 'decimal.js';
+import { Decimal as DecimalJs } from 'decimal.js';
 
 /** Decimal with 40 significant digits and banker's rounding, enough for any crypto amount. */
 export const Decimal = DecimalJs.clone({ precision: 40, rounding: DecimalJs.ROUND_HALF_EVEN, toExpNeg: -30, toExpPos: 40 });
