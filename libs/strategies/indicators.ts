@@ -45,3 +45,15 @@ export interface IndicatorReading {
   readonly current: number | undefined;
   readonly previous: number | undefined;
 }
+
+/**
+ * Candles of history to feed before an indicator's value is trusted. An EMA is fed ten
+ * periods so the seed's weight has decayed to nothing (under e^-18), which makes its
+ * value the same whether computed from the start of the data or from this window.
+ */
+export function historyNeeded(spec: IndicatorSpec): number {
+  switch (spec.kind) {
+    case 'ema':
+      return Math.min(10 * spec.period, 5_000);
+  }
+}

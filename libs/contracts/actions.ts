@@ -1,0 +1,46 @@
+/**
+ * Every Moleculer service and action name, declared once (STYLE.md §3). Services and
+ * callers use these constants, never string literals.
+ */
+
+export const SERVICES = {
+  gateway: 'gateway',
+  auth: 'auth',
+  bots: 'bots',
+  scheduler: 'scheduler',
+  strategy: 'strategy',
+  risk: 'risk',
+  execution: 'execution',
+} as const;
+export type ServiceName = (typeof SERVICES)[keyof typeof SERVICES];
+
+/** Local action names (as declared inside each service). */
+export const ACTION = {
+  auth: { register: 'register', login: 'login' },
+  bots: {
+    create: 'create', get: 'get', list: 'list', update: 'update', remove: 'remove',
+    start: 'start', stop: 'stop', pause: 'pause',
+    decisions: 'decisions', orders: 'orders', trades: 'trades', position: 'position',
+    scheduled: 'scheduled', markFailed: 'markFailed', dailyReset: 'dailyReset', markets: 'markets',
+  },
+  strategy: { catalog: 'catalog' },
+  risk: { approve: 'approve' },
+  execution: { sweep: 'sweep' },
+  scheduler: { clocks: 'clocks' },
+} as const;
+
+type Qualified<S extends string, A extends Record<string, string>> = { readonly [K in keyof A]: `${S}.${A[K]}` };
+
+function qualify<S extends string, A extends Record<string, string>>(service: S, actions: A): Qualified<S, A> {
+  return Object.fromEntries(Object.entries(actions).map(([key, name]) => [key, `${service}.${name}`])) as Qualified<S, A>;
+}
+
+/** Fully qualified action names for `ctx.call` and gateway aliases. */
+export const ACTIONS = {
+  auth: qualify(SERVICES.auth, ACTION.auth),
+  bots: qualify(SERVICES.bots, ACTION.bots),
+  strategy: qualify(SERVICES.strategy, ACTION.strategy),
+  risk: qualify(SERVICES.risk, ACTION.risk),
+  execution: qualify(SERVICES.execution, ACTION.execution),
+  scheduler: qualify(SERVICES.scheduler, ACTION.scheduler),
+} as const;

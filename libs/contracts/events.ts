@@ -1,0 +1,45 @@
+/**
+ * Moleculer event names and payloads. Events carry only what may be dropped (UI refresh,
+ * cache invalidation, STYLE.md §4); work that must not be lost travels on the bus.
+ */
+
+export const EVENTS = {
+  /** A bot was created, reconfigured, started, paused, stopped, failed or deleted. */
+  botChanged: 'bot.changed',
+  /** A decision was recorded for a candle. */
+  decisionRecorded: 'bot.decision',
+  /** An order changed state. */
+  orderUpdated: 'bot.order',
+  /** A fill was recorded. */
+  fillRecorded: 'bot.fill',
+} as const;
+
+export interface BotChangedEvent {
+  readonly botId: string;
+  readonly userId: string;
+  readonly status: string;
+}
+
+export interface DecisionRecordedEvent {
+  readonly botId: string;
+  readonly userId: string;
+  readonly candleTime: string;
+  readonly signal: string;
+  readonly outcome: string;
+}
+
+export interface OrderUpdatedEvent {
+  readonly botId: string;
+  readonly userId: string;
+  readonly orderId: string;
+  readonly status: string;
+}
+
+export interface FillRecordedEvent {
+  readonly botId: string;
+  readonly userId: string;
+  readonly orderId: string;
+  readonly side: string;
+  readonly price: string;
+  readonly quantity: string;
+}

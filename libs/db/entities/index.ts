@@ -1,0 +1,13 @@
+/** Every entity, for the ORM configuration. */
+import { BotStateEntity } from './bot-state.entity.ts';
+import { BotEntity } from './bot.entity.ts';
+import { DecisionEntity } from './decision.entity.ts';
+import { FillEntity } from './fill.entity.ts';
+import { MarketClockEntity } from './market-clock.entity.ts';
+import { OrderEntity } from './order.entity.ts';
+import { PositionEntity } from './position.entity.ts';
+import { UserEntity } from './user.entity.ts';
+
+export const ENTITIES = [UserEntity, BotEntity, BotStateEntity, DecisionEntity, OrderEntity, FillEntity, PositionEntity, MarketClockEntity];
+
+export { BotEntity, BotStateEntity, DecisionEntity, FillEntity, MarketClockEntity, OrderEntity, PositionEntity, UserEntity };

@@ -1,0 +1,182 @@
+/**
+ * The platform's configuration: one typed object read from the environment and checked
+ * once at start. Unset variables mean the embedded default (DESIGN.md §3). A bad value
+ * stops the process with a message naming the variable.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface Config {
+  /** HTTP port of the gateway. */
+  readonly port: number;
+  /** Folder for embedded data: the PGlite database and the generated JWT secret. */
+  readonly dataDir: string;
+  /** Postgres URL; undefined means embedded PGlite in `dataDir`. */
+  readonly databaseUrl: string | undefined;
+  /** Connections in this process's Postgres pool. */
+  readonly databasePoolSize: number;
+  /** NATS URL; undefined means the in-process transporter and bus. */
+  readonly natsUrl: string | undefined;
+  /** Redis URL; undefined means in-memory caches. */
+  readonly redisUrl: string | undefined;
+  readonly logLevel: LogLevel;
+  /** Pretty, human-readable logs instead of JSON lines (defaults to on in a terminal). */
+  readonly logPretty: boolean;
+  readonly jwtSecret: string;
+  /** Speed of the simulated market's clock: 60 closes a 1-minute candle every second. */
+  readonly simulationSpeed: number;
+  /** Seed of the simulated market, so a demo is reproducible. */
+  readonly simulationSeed: number;
+  /** Folder of candle files to serve as the "replay" market; undefined disables it. */
+  readonly replayDir: string | undefined;
+  /** Speed of the replay market's clock. */
+  readonly replaySpeed: number;
+  /** Partitions per bus stream (fixed for a stream's life). */
+  readonly busPartitions: number;
+  /** Prefix of stream and subject names, so several platforms (or tests) share one NATS. */
+  readonly busPrefix: string;
+  /** Prefix of Redis keys, for the same reason. */
+  readonly redisPrefix: string;
+  /** Name of this platform instance in logs and node ids. */
+  readonly namespace: string;
+}
+
+/** A configuration problem, naming the variable. */
+export class ConfigError extends Error {
+  readonly variable: string;
+  constructor(variable: string, message: string) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+    this.variable = variable;
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function text(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function integer(env: Env, name: string, fallback: number, minimum: number, maximum: number): number {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^-?\d+$/.test(raw) || value < minimum || value > maximum) {
+    throw new ConfigError(name, `must be an integer from ${minimum} to ${maximum}, got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
+function positiveNumber(env: Env, name: string, fallback: number): number {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new ConfigError(name, `must be a positive number, got ${JSON.stringify(raw)}`);
+  return value;
+}
+
+function url(env: Env, name: string, protocols: readonly string[]): string | undefined {
+  const raw = text(env, name);
+  if (raw === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `must be a URL such as ${protocols[0]}//host:port, got ${JSON.stringify(raw)}`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `must use ${protocols.join(' or ')}, got ${parsed.protocol}`);
+  }
+  return raw;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = text(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (['1', 'true', 'yes'].includes(raw)) return true;
+  if (['0', 'false', 'no'].includes(raw)) return false;
+  throw new ConfigError(name, `must be true or false, got ${JSON.stringify(raw)}`);
+}
+
+const NAME_PATTERN = /^[a-zA-Z0-9_-]{1,40}$/;
+
+function name(env: Env, variable: string, fallback: string): string {
+  const raw = text(env, variable) ?? fallback;
+  if (!NAME_PATTERN.test(raw)) throw new ConfigError(variable, `must be 1-40 letters, digits, '_' or '-', got ${JSON.stringify(raw)}`);
+  return raw;
+}
+
+/** Shortest secret accepted: 32 bytes of entropy written as hex or base64 is at least this long. */
+const MINIMUM_SECRET_LENGTH = 32;
+
+/**
+ * The JWT signing secret. Given: used if long enough. Absent in embedded mode: generated
+ * once and kept in the data folder (never a fixed string). Absent when Postgres is
+ * external: refused, because replicas of the gateway must share one secret.
+ */
+function jwtSecret(env: Env, dataDir: string, embedded: boolean): string {
+  const given = text(env, 'JWT_SECRET');
+  if (given !== undefined) {
+    if (given.length < MINIMUM_SECRET_LENGTH) throw new ConfigError('JWT_SECRET', `must be at least ${MINIMUM_SECRET_LENGTH} characters of random text`);
+    return given;
+  }
+  if (!embedded) throw new ConfigError('JWT_SECRET', 'must be set when DATABASE_URL is set, so every gateway replica signs with the same secret');
+  const file = path.join(dataDir, 'jwt-secret');
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const secret = randomBytes(48).toString('base64url');
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+  return secret;
+}
+
+/** Reads and checks the configuration; throws ConfigError on the first bad variable. */
+export function loadConfig(env: Env = process.env, options: { isTerminal?: boolean } = {}): Config {
+  const dataDir = path.resolve(text(env, 'DATA_DIR') ?? 'data');
+  const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  const logLevel = text(env, 'LOG_LEVEL') ?? 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(logLevel)}`);
+  }
+  const replayDir = text(env, 'REPLAY_DIR');
+  return {
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    dataDir,
+    databaseUrl,
+    databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 500),
+    natsUrl: url(env, 'NATS_URL', ['nats:', 'tls:']),
+    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    logLevel: logLevel as LogLevel,
+    logPretty: boolean(env, 'LOG_PRETTY', options.isTerminal ?? false),
+    jwtSecret: jwtSecret(env, dataDir, databaseUrl === undefined),
+    simulationSpeed: positiveNumber(env, 'SIMULATION_SPEED', 60),
+    simulationSeed: integer(env, 'SIMULATION_SEED', 42, 0, 2 ** 31 - 1),
+    replayDir: replayDir === undefined ? undefined : path.resolve(replayDir),
+    replaySpeed: positiveNumber(env, 'REPLAY_SPEED', 60),
+    busPartitions: integer(env, 'BUS_PARTITIONS', 64, 1, 4096),
+    busPrefix: name(env, 'BUS_PREFIX', 'tradebot'),
+    redisPrefix: name(env, 'REDIS_PREFIX', 'tradebot'),
+    namespace: name(env, 'NAMESPACE', 'tradebot'),
+  };
+}
+
+/** Loads the configuration or exits with the problem printed, for process entry points. */
+export function loadConfigOrExit(env: Env = process.env): Config {
+  try {
+    return loadConfig(env, { isTerminal: process.stdout.isTTY === true });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`Configuration error: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+}

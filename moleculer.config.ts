@@ -1,0 +1,57 @@
+/**
+ * Broker wiring only (STYLE.md layout): transporter, cacher, logger, metrics and
+ * validator, chosen by configuration. NATS and Redis when their URLs are set, in-process
+ * and in-memory otherwise (embedded mode).
+ */
+import type { BrokerOptions } from 'moleculer';
+import type { Config } from './libs/platform/config.ts';
+import type { Logger } from './libs/platform/logger.ts';
+
+export interface BrokerWiring {
+  readonly config: Config;
+  readonly logger: Logger;
+  /** Node id in the mesh; defaults to host name and pid. */
+  readonly nodeID?: string;
+}
+
+/** ioredis options from a redis:// URL (the cacher takes options, not a URL). */
+function redisConnection(url: string): Record<string, unknown> {
+  const parsed = new URL(url);
+  return {
+    host: parsed.hostname,
+    port: Number(parsed.port || 6379),
+    ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
+    ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
+    db: Number(parsed.pathname.slice(1) || 0),
+    ...(parsed.protocol === 'rediss:' ? { tls: {} } : {}),
+  };
+}
+
+export function brokerOptions({ config, logger, nodeID }: BrokerWiring): BrokerOptions {
+  return {
+    namespace: config.namespace,
+    ...(nodeID ? { nodeID } : {}),
+    transporter: config.natsUrl ? { type: 'NATS', options: { url: config.natsUrl } } : null,
+    cacher: config.redisUrl
+      ? { type: 'Redis', options: { prefix: `${config.redisPrefix}-cache`, redis: redisConnection(config.redisUrl), ttl: 60 } }
+      : { type: 'Memory', options: { ttl: 60 } },
+    logger: {
+      type: 'Pino',
+      options: {
+        level: config.logLevel,
+        // Moleculer's modules log through the platform's pino root, so redaction and format are one.
+        createLogger: (level: string, bindings: Record<string, unknown>) => logger.child({ node: bindings['nodeID'], service: bindings['svc'] ?? bindings['mod'] }, { level }),
+      },
+    },
+    logLevel: config.logLevel,
+    requestTimeout: 10_000,
+    retryPolicy: { enabled: false },
+    validator: true,
+    metrics: { enabled: false },
+    tracking: { enabled: true, shutdownTimeout: 10_000 },
+    // Calls are retried by callers that know they are idempotent, never blindly by the broker.
+    circuitBreaker: { enabled: false },
+    // The process owner (bin/) decides when to stop; Moleculer must not exit on signals by itself.
+    skipProcessEventRegistration: true,
+  };
+}

@@ -1,0 +1,270 @@
+/**
+ * The bots service: a user's bots, their configuration and lifecycle, and reads of their
+ * history. Thin: validates, calls the repositories and pure lifecycle rules, maps views.
+ */
+import type { Context, ServiceSchema } from 'moleculer';
+import { ACTION, SERVICES } from '../../libs/contracts/actions.ts';
+import { EVENTS, type BotChangedEvent } from '../../libs/contracts/events.ts';
+import { isDecimalString, Decimal } from '../../libs/domain/decimal.ts';
+import type { BotCommand } from '../../libs/domain/bot-lifecycle.ts';
+import type { Timeframe } from '../../libs/domain/timeframe.ts';
+import { BotNotFoundError, LifecycleRefusedError, type BotConfiguration, type BotRepository, type BotRow } from '../../libs/db/bot.repository.ts';
+import type { HistoryRepository } from '../../libs/db/history.repository.ts';
+import { InvalidCursorError } from '../../libs/db/pagination.ts';
+import type { TradingRepository } from '../../libs/db/trading.repository.ts';
+import type { MarketData } from '../../libs/market/market-data.ts';
+import type { Clock } from '../../libs/platform/clock.ts';
+import { DEFAULT_RISK, type RiskSettingsRecord } from '../../libs/risk/risk-settings.ts';
+import { resolveStrategyParams } from '../../libs/strategies/registry.ts';
+import { callerOf, type CallerMeta } from '../shared/caller.ts';
+import { conflict, invalidField, notFound } from '../shared/errors.ts';
+import { botIdParams, createBotParams, listBotsParams, MAXIMUM_AMOUNT, pageParams, updateBotParams } from './bot-schemas.ts';
+import { botView, decisionView, orderView, positionView, tradeView } from './bot-views.ts';
+
+export interface BotsServiceDeps {
+  readonly bots: BotRepository;
+  readonly history: HistoryRepository;
+  readonly trading: TradingRepository;
+  readonly marketData: MarketData;
+  readonly clock: Clock;
+  readonly newId: () => string;
+}
+
+const DEFAULT_SOURCE = 'simulated';
+const DEFAULT_TIMEFRAME: Timeframe = '1m';
+const DEFAULT_BALANCE = '1000';
+const DEFAULT_PAGE = 50;
+
+interface BotInput {
+  name?: string;
+  exchange?: string;
+  marketSource?: string;
+  market?: string;
+  timeframe?: Timeframe;
+  strategy?: { name: string; params?: Record<string, unknown> };
+  risk?: Partial<RiskSettingsRecord>;
+  quoteBalance?: string;
+}
+
+type BotContext<P> = Context<P, CallerMeta>;
+
+export function createBotsService(deps: BotsServiceDeps): ServiceSchema {
+  const now = () => new Date(deps.clock.now());
+
+  function positiveAmount(field: string, value: string): string {
+    if (!isDecimalString(value) || new Decimal(value).lte(0)) throw invalidField(field, `${field} must be greater than 0`);
+    if (new Decimal(value).gt(MAXIMUM_AMOUNT)) throw invalidField(field, `${field} must be at most ${MAXIMUM_AMOUNT}`);
+    return new Decimal(value).toFixed();
+  }
+
+  /** Resolves and checks a full configuration: market on its source, strategy parameters, risk. */
+  function configure(input: BotInput, current?: BotRow): BotConfiguration {
+    const marketSource = input.marketSource ?? current?.marketSource ?? DEFAULT_SOURCE;
+    const market = input.market ?? current?.market;
+    const timeframe = input.timeframe ?? current?.timeframe ?? DEFAULT_TIMEFRAME;
+    const source = deps.marketData.source(marketSource);
+    if (!source) throw invalidField('marketSource', `unknown market source ${JSON.stringify(marketSource)}; available: ${deps.marketData.sources().map((s) => s.id).join(', ')}`);
+    if (market === undefined) throw invalidField('market', 'market is required');
+    if (!source.hasMarket(market)) throw invalidField('market', `market ${market} is not available on ${marketSource}; try one of ${source.listMarkets().slice(0, 10).join(', ')}`);
+    if (!source.supportsTimeframe(market, timeframe)) throw invalidField('timeframe', `${market} on ${marketSource} has no ${timeframe} candles`);
+    const strategyName = input.strategy?.name ?? current?.strategyName;
+    if (strategyName === undefined) throw invalidField('strategy.name', 'strategy.name is required');
+    const givenParams = input.strategy ? (input.strategy.params ?? {}) : (current?.strategyParams ?? {});
+    const params = resolveStrategyParams(strategyName, givenParams);
+    if (params.kind === 'invalid') throw invalidField(params.field, params.message);
+    const baseRisk = current?.risk ?? DEFAULT_RISK;
+    const risk: RiskSettingsRecord = {
+      stakeAmount: input.risk?.stakeAmount !== undefined ? positiveAmount('risk.stakeAmount', input.risk.stakeAmount) : baseRisk.stakeAmount,
+      maxPositionAmount: input.risk?.maxPositionAmount !== undefined ? positiveAmount('risk.maxPositionAmount', input.risk.maxPositionAmount) : baseRisk.maxPositionAmount,
+      stopLossPercent: input.risk?.stopLossPercent !== undefined ? input.risk.stopLossPercent : baseRisk.stopLossPercent,
+      takeProfitPercent: input.risk?.takeProfitPercent !== undefined ? input.risk.takeProfitPercent : baseRisk.takeProfitPercent,
+    };
+    return {
+      name: input.name ?? current?.name ?? '',
+      exchange: input.exchange ?? current?.exchange ?? 'paper',
+      marketSource,
+      market,
+      timeframe,
+      strategyName,
+      strategyParams: { ...params.params },
+      risk,
+      initialBalance: input.quoteBalance !== undefined ? positiveAmount('quoteBalance', input.quoteBalance) : (current?.initialBalance ?? DEFAULT_BALANCE),
+    };
+  }
+
+  async function ownedBot(userId: string, botId: string): Promise<BotRow> {
+    const bot = await deps.bots.findOwned(userId, botId);
+    if (!bot) throw notFound('bot');
+    return bot;
+  }
+
+  /** Maps repository failures to client errors: a missing bot is 404, a refused command 409. */
+  async function lifecycle<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof BotNotFoundError) throw notFound('bot');
+      if (error instanceof LifecycleRefusedError) throw conflict(error.message);
+      throw error;
+    }
+  }
+
+  async function page<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof InvalidCursorError) throw invalidField('cursor', error.message);
+      throw error;
+    }
+  }
+
+  function announce(ctx: Context, bot: BotRow): void {
+    const event: BotChangedEvent = { botId: bot.id, userId: bot.userId, status: bot.status };
+    void ctx.broadcast(EVENTS.botChanged, event);
+  }
+
+  function command(name: BotCommand) {
+    return {
+      params: botIdParams,
+      async handler(ctx: BotContext<{ id: string }>) {
+        const caller = callerOf(ctx);
+        const bot = await lifecycle(() => deps.bots.applyCommand(caller.id, ctx.params.id, name, now()));
+        announce(ctx, bot);
+        return botView(bot);
+      },
+    };
+  }
+
+  return {
+    name: SERVICES.bots,
+    actions: {
+      [ACTION.bots.create]: {
+        params: createBotParams,
+        async handler(ctx: BotContext<BotInput & { name: string }>) {
+          const caller = callerOf(ctx);
+          const configuration = configure(ctx.params);
+          const bot = await deps.bots.create(caller.id, deps.newId(), configuration, now());
+          announce(ctx, bot);
+          return botView(bot);
+        },
+      },
+      [ACTION.bots.get]: {
+        params: botIdParams,
+        async handler(ctx: BotContext<{ id: string }>) {
+          return botView(await ownedBot(callerOf(ctx).id, ctx.params.id));
+        },
+      },
+      [ACTION.bots.list]: {
+        params: listBotsParams,
+        async handler(ctx: BotContext<{ limit?: number }>) {
+          const bots = await deps.bots.listOwned(callerOf(ctx).id, ctx.params.limit ?? 1000);
+          return { items: bots.map(botView) };
+        },
+      },
+      [ACTION.bots.update]: {
+        params: updateBotParams,
+        async handler(ctx: BotContext<BotInput & { id: string }>) {
+          const caller = callerOf(ctx);
+          const { id, name, ...changes } = ctx.params;
+          const current = await ownedBot(caller.id, id);
+          const reconfigures = Object.values(changes).some((value) => value !== undefined);
+          if (!reconfigures) {
+            if (name === undefined) throw invalidField('name', 'nothing to update: give at least one field');
+            const renamed = await lifecycle(() => deps.bots.rename(caller.id, id, name, now()));
+            announce(ctx, renamed);
+            return botView(renamed);
+          }
+          const configuration = configure({ ...ctx.params, name: name ?? current.name }, current);
+          const bot = await lifecycle(() =>
+            deps.bots.applyCommand(caller.id, id, 'reconfigure', now(), {
+              change: (row) => Object.assign(row, configuration),
+            }),
+          );
+          announce(ctx, bot);
+          return botView(bot);
+        },
+      },
+      [ACTION.bots.remove]: {
+        params: botIdParams,
+        async handler(ctx: BotContext<{ id: string }>) {
+          const caller = callerOf(ctx);
+          const bot = await lifecycle(() => deps.bots.applyCommand(caller.id, ctx.params.id, 'delete', now()));
+          announce(ctx, bot);
+          return { id: bot.id, deleted: true };
+        },
+      },
+      [ACTION.bots.start]: command('start'),
+      [ACTION.bots.stop]: command('stop'),
+      [ACTION.bots.pause]: command('pause'),
+      [ACTION.bots.decisions]: {
+        params: pageParams,
+        async handler(ctx: BotContext<{ id: string; limit?: number; cursor?: string }>) {
+          const bot = await ownedBot(callerOf(ctx).id, ctx.params.id);
+          return page(() => deps.history.decisions(bot.id, { limit: ctx.params.limit ?? DEFAULT_PAGE, cursor: ctx.params.cursor }, decisionView));
+        },
+      },
+      [ACTION.bots.orders]: {
+        params: pageParams,
+        async handler(ctx: BotContext<{ id: string; limit?: number; cursor?: string }>) {
+          const bot = await ownedBot(callerOf(ctx).id, ctx.params.id);
+          return page(() => deps.history.orders(bot.id, { limit: ctx.params.limit ?? DEFAULT_PAGE, cursor: ctx.params.cursor }, orderView));
+        },
+      },
+      [ACTION.bots.trades]: {
+        params: pageParams,
+        async handler(ctx: BotContext<{ id: string; limit?: number; cursor?: string }>) {
+          const bot = await ownedBot(callerOf(ctx).id, ctx.params.id);
+          return page(() => deps.history.fills(bot.id, { limit: ctx.params.limit ?? DEFAULT_PAGE, cursor: ctx.params.cursor }, tradeView));
+        },
+      },
+      [ACTION.bots.position]: {
+        params: botIdParams,
+        async handler(ctx: BotContext<{ id: string }>) {
+          const bot = await ownedBot(callerOf(ctx).id, ctx.params.id);
+          const found = await deps.history.position(bot.id);
+          if (!found) throw notFound('position');
+          return positionView(bot, found.position, found.state);
+        },
+      },
+      [ACTION.bots.markets]: {
+        async handler() {
+          return {
+            items: deps.marketData.sources().map((source) => ({ source: source.id, markets: source.listMarkets() })),
+          };
+        },
+      },
+      // Internal actions: called by other services, never routed by the gateway.
+      [ACTION.bots.scheduled]: {
+        visibility: 'public',
+        params: { marketSource: { type: 'string', optional: true } },
+        async handler(ctx: Context<{ marketSource?: string }>) {
+          return deps.bots.scheduled(ctx.params.marketSource);
+        },
+      },
+      [ACTION.bots.markFailed]: {
+        visibility: 'public',
+        params: { botId: 'uuid', reason: { type: 'string', max: 2000 } },
+        async handler(ctx: Context<{ botId: string; reason: string }>) {
+          try {
+            const bot = await deps.bots.applyCommand(undefined, ctx.params.botId, 'fail', now(), { reason: ctx.params.reason });
+            this.logger.warn({ botId: bot.id, reason: ctx.params.reason }, 'bot stopped with an error');
+            announce(ctx, bot);
+            return { status: bot.status };
+          } catch (error) {
+            if (error instanceof LifecycleRefusedError || error instanceof BotNotFoundError) return { status: 'unchanged' };
+            throw error;
+          }
+        },
+      },
+      [ACTION.bots.dailyReset]: {
+        visibility: 'public',
+        params: { day: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } },
+        async handler(ctx: Context<{ day: string }>) {
+          const reset = await deps.trading.resetDailyCounters(ctx.params.day, now());
+          this.logger.info({ day: ctx.params.day, bots: reset }, 'daily counters reset');
+          return { reset };
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,47 @@
+/**
+ * The REST API: every route once, with the action behind it. The gateway's aliases and the
+ * OpenAPI document are both generated from this table, so they cannot disagree.
+ */
+import { ACTIONS } from '../../libs/contracts/actions.ts';
+
+export const API_PREFIX = '/api';
+
+export const GATEWAY_ACTIONS = { health: 'gateway.health', openapi: 'gateway.openapi' } as const;
+
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+export interface RouteSpec {
+  readonly method: HttpMethod;
+  /** Path under /api, with :params. */
+  readonly path: string;
+  readonly action: string;
+  /** Reachable without a token. */
+  readonly public?: boolean;
+  readonly summary: string;
+  readonly tag: string;
+  /** HTTP status of success (200 unless given). */
+  readonly status?: number;
+  /** Name of the response schema in the OpenAPI components. */
+  readonly response: string;
+}
+
+export const ROUTES: readonly RouteSpec[] = [
+  { method: 'GET', path: '/health', action: GATEWAY_ACTIONS.health, public: true, summary: 'Liveness of the gateway and the services it sees', tag: 'operations', response: 'Health' },
+  { method: 'GET', path: '/openapi.json', action: GATEWAY_ACTIONS.openapi, public: true, summary: 'This API description (OpenAPI 3.1)', tag: 'operations', response: 'OpenApiDocument' },
+  { method: 'POST', path: '/auth/register', action: ACTIONS.auth.register, public: true, summary: 'Create an account', tag: 'auth', status: 201, response: 'User' },
+  { method: 'POST', path: '/auth/login', action: ACTIONS.auth.login, public: true, summary: 'Log in for a bearer token', tag: 'auth', response: 'Token' },
+  { method: 'GET', path: '/strategies', action: ACTIONS.strategy.catalog, public: true, summary: 'Strategies with their parameter schemas', tag: 'catalog', response: 'StrategyList' },
+  { method: 'GET', path: '/markets', action: ACTIONS.bots.markets, public: true, summary: 'Market sources and the markets they list', tag: 'catalog', response: 'MarketList' },
+  { method: 'GET', path: '/bots', action: ACTIONS.bots.list, summary: "The caller's bots", tag: 'bots', response: 'BotList' },
+  { method: 'POST', path: '/bots', action: ACTIONS.bots.create, summary: 'Create a bot (status "created")', tag: 'bots', status: 201, response: 'Bot' },
+  { method: 'GET', path: '/bots/:id', action: ACTIONS.bots.get, summary: 'One bot', tag: 'bots', response: 'Bot' },
+  { method: 'PATCH', path: '/bots/:id', action: ACTIONS.bots.update, summary: 'Rename (any time) or reconfigure (when not running) a bot', tag: 'bots', response: 'Bot' },
+  { method: 'DELETE', path: '/bots/:id', action: ACTIONS.bots.remove, summary: 'Delete a bot that is not running', tag: 'bots', response: 'Deleted' },
+  { method: 'POST', path: '/bots/:id/start', action: ACTIONS.bots.start, summary: 'Start (or resume) a bot', tag: 'bots', response: 'Bot' },
+  { method: 'POST', path: '/bots/:id/stop', action: ACTIONS.bots.stop, summary: 'Stop a bot', tag: 'bots', response: 'Bot' },
+  { method: 'POST', path: '/bots/:id/pause', action: ACTIONS.bots.pause, summary: 'Pause entries (exits still run)', tag: 'bots', response: 'Bot' },
+  { method: 'GET', path: '/bots/:id/decisions', action: ACTIONS.bots.decisions, summary: 'Decisions, newest first', tag: 'history', response: 'DecisionPage' },
+  { method: 'GET', path: '/bots/:id/orders', action: ACTIONS.bots.orders, summary: 'Orders, newest first', tag: 'history', response: 'OrderPage' },
+  { method: 'GET', path: '/bots/:id/trades', action: ACTIONS.bots.trades, summary: 'Trades (fills), newest first', tag: 'history', response: 'TradePage' },
+  { method: 'GET', path: '/bots/:id/position', action: ACTIONS.bots.position, summary: 'Position, balances and profit', tag: 'history', response: 'Position' },
+];

@@ -1,0 +1,93 @@
+/**
+ * The strategy service: consumes ticks from the bus (one bot at a time per partition) and
+ * decides on each closed candle through the shared trading code; also lists the strategy
+ * catalog with parameter schemas.
+ */
+import type { ServiceSchema } from 'moleculer';
+import { ACTION, ACTIONS, SERVICES } from '../../libs/contracts/actions.ts';
+import { EVENTS, type DecisionRecordedEvent } from '../../libs/contracts/events.ts';
+import { orderMessageId, STREAMS, type StreamPayloads, type TickMessage } from '../../libs/contracts/streams.ts';
+import type { Bus, BusMessage, ConsumeOptions, Subscription } from '../../libs/bus/bus.ts';
+import { Decimal } from '../../libs/domain/decimal.ts';
+import type { TradingRepository } from '../../libs/db/trading.repository.ts';
+import type { MarketData } from '../../libs/market/market-data.ts';
+import type { Clock } from '../../libs/platform/clock.ts';
+import type { RiskVerdict } from '../../libs/risk/pre-trade-check.ts';
+import { listStrategies } from '../../libs/strategies/registry.ts';
+import { processTick, type TickPorts } from '../../libs/trading/tick-processor.ts';
+
+export interface StrategyServiceDeps {
+  readonly bus: Bus<StreamPayloads>;
+  readonly trading: TradingRepository;
+  readonly marketData: MarketData;
+  readonly clock: Clock;
+  readonly newId: () => string;
+  readonly consume?: ConsumeOptions;
+}
+
+/** The catalog entry of a strategy: its parameters as JSON Schema, for forms and docs. */
+function catalogEntry(strategy: ReturnType<typeof listStrategies>[number]) {
+  const properties = Object.fromEntries(
+    Object.entries(strategy.parameters).map(([name, spec]) => [
+      name,
+      { type: spec.type, default: spec.default, minimum: spec.minimum, maximum: spec.maximum, description: spec.description },
+    ]),
+  );
+  return {
+    name: strategy.name,
+    title: strategy.title,
+    description: strategy.description,
+    parameters: { type: 'object', properties, additionalProperties: false },
+  };
+}
+
+export function createStrategyService(deps: StrategyServiceDeps): ServiceSchema {
+  let subscription: Subscription | undefined;
+
+  return {
+    name: SERVICES.strategy,
+    actions: {
+      [ACTION.strategy.catalog]: {
+        visibility: 'published',
+        async handler() {
+          return { items: listStrategies().map(catalogEntry) };
+        },
+      },
+    },
+    async started() {
+      const broker = this.broker;
+      const logger = this.logger;
+      const handle = async (message: BusMessage<TickMessage>) => {
+        const { botId, candleTime } = message.payload;
+        const ports: TickPorts = {
+          loadContext: (id) => deps.trading.loadContext(id),
+          recordCandles: (...args) => deps.trading.recordCandles(...args),
+          marketData: deps.marketData,
+          approve: async (id, intent, price) => {
+            const verdict = await broker.call<{ kind: 'approved'; quantity: string } | { kind: 'denied'; reason: string }, object>(ACTIONS.risk.approve, { botId: id, side: intent.side, reason: intent.reason, price });
+            return (verdict.kind === 'approved' ? { kind: 'approved', quantity: new Decimal(verdict.quantity) } : verdict) satisfies RiskVerdict;
+          },
+          publishOrder: (id, orderId) => deps.bus.publish(STREAMS.orders, id, { botId: id, orderId }, orderMessageId(orderId)),
+          failBot: async (id, reason) => {
+            logger.warn({ botId: id, reason }, 'strategy cannot go on: stopping the bot');
+            await broker.call(ACTIONS.bots.markFailed, { botId: id, reason });
+          },
+          working: () => message.working(),
+          now: () => new Date(deps.clock.now()),
+          newId: deps.newId,
+        };
+        const outcome = await processTick(botId, candleTime, ports);
+        if (outcome.records.length === 0) return;
+        const userId = outcome.userId;
+        for (const record of outcome.records) {
+          const event: DecisionRecordedEvent = { botId, userId, candleTime: new Date(record.candleTime).toISOString(), signal: record.signal, outcome: record.outcome };
+          broker.emit(EVENTS.decisionRecorded, event);
+        }
+      };
+      subscription = await deps.bus.consume(STREAMS.ticks, handle, deps.consume);
+    },
+    async stopped() {
+      await subscription?.stop();
+    },
+  };
+}
