@@ -80,6 +80,8 @@ export class BotRepository {
   async create(userId: string, id: string, configuration: BotConfiguration, now: Date): Promise<BotRow> {
     return this.#database.em().transactional(async (em) => {
       const bot = em.create(BotEntity, { id, userId, ...configuration, status: 'created', statusReason: null, createdAt: now, updatedAt: now });
+      // Entities carry plain foreign-key columns, so the unit of work cannot order inserts: the bot goes first.
+      await em.flush();
       em.create(BotStateEntity, {
         botId: id, sequence: 0, lastCandleTime: null, resumeFrom: null,
         quoteBalance: configuration.initialBalance, baseBalance: '0',

@@ -59,10 +59,21 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return { kind: 'pglite', orm, em: () => orm.em.fork() as unknown as SqlEntityManager, close: () => orm.close() };
 }
 
-/** Applies pending migrations; returns the names applied. */
+/** Any fixed number: the Postgres advisory lock that lets one process at a time migrate. */
+const MIGRATION_LOCK_KEY = 7_401_121;
+
+/**
+ * Applies pending migrations; returns the names applied. On Postgres, replicas starting
+ * together take turns under an advisory lock, so each migration runs once.
+ */
 export async function migrateDatabase(database: Database): Promise<string[]> {
-  const applied = await database.orm.migrator.up();
-  return applied.map((migration) => migration.name);
+  if (database.kind === 'pglite') return (await database.orm.migrator.up()).map((migration) => migration.name);
+  const connection = database.orm.em.getConnection();
+  return connection.transactional(async (transaction) => {
+    await connection.execute('select pg_advisory_xact_lock(?)', [MIGRATION_LOCK_KEY], 'all', transaction);
+    const applied = await database.orm.migrator.up({ transaction });
+    return applied.map((migration) => migration.name);
+  });
 }
 
 /** Names of migrations not yet applied (empty when the schema is current). */

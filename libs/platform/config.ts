@@ -31,6 +31,8 @@ export interface Config {
   readonly simulationSpeed: number;
   /** Seed of the simulated market, so a demo is reproducible. */
   readonly simulationSeed: number;
+  /** Virtual time at which the simulated market's clock first starts (Unix ms). */
+  readonly simulationStart: number;
   /** Folder of candle files to serve as the "replay" market; undefined disables it. */
   readonly replayDir: string | undefined;
   /** Speed of the replay market's clock. */
@@ -103,6 +105,14 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(name, `must be true or false, got ${JSON.stringify(raw)}`);
 }
 
+function isoTime(env: Env, name: string, fallback: number): number {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  const time = Date.parse(raw);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(raw) || Number.isNaN(time)) throw new ConfigError(name, `must be an ISO 8601 time such as 2026-01-01T00:00:00Z, got ${JSON.stringify(raw)}`);
+  return time;
+}
+
 const NAME_PATTERN = /^[a-zA-Z0-9_-]{1,40}$/;
 
 function name(env: Env, variable: string, fallback: string): string {
@@ -159,6 +169,7 @@ export function loadConfig(env: Env = process.env, options: { isTerminal?: boole
     jwtSecret: jwtSecret(env, dataDir, databaseUrl === undefined),
     simulationSpeed: positiveNumber(env, 'SIMULATION_SPEED', 60),
     simulationSeed: integer(env, 'SIMULATION_SEED', 42, 0, 2 ** 31 - 1),
+    simulationStart: isoTime(env, 'SIMULATION_START', Date.UTC(2026, 0, 1)),
     replayDir: replayDir === undefined ? undefined : path.resolve(replayDir),
     replaySpeed: positiveNumber(env, 'REPLAY_SPEED', 60),
     busPartitions: integer(env, 'BUS_PARTITIONS', 64, 1, 4096),

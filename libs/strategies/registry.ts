@@ -30,6 +30,11 @@ export function resolveStrategyParams(name: string, given: Readonly<Record<strin
   if (!strategy) {
     return { kind: 'invalid', field: 'strategy.name', message: `unknown strategy ${JSON.stringify(name)}; known: ${[...BY_NAME.keys()].join(', ')}` };
   }
+  return resolveParams(strategy, given);
+}
+
+/** Fills defaults and checks `given` against `strategy`'s parameter schema. */
+export function resolveParams(strategy: StrategyDefinition, given: Readonly<Record<string, unknown>> = {}): ParamsResult {
   const params: Record<string, number> = {};
   for (const key of Object.keys(given)) {
     if (!(key in strategy.parameters)) {

@@ -16,7 +16,8 @@ import type { CandleRecord, NewOrder, RecordResult, TradingContext } from '../db
 import type { MarketData } from '../market/market-data.ts';
 import type { RiskVerdict } from '../risk/pre-trade-check.ts';
 import { riskSettingsFromRecord } from '../risk/risk-settings.ts';
-import { findStrategy, resolveStrategyParams } from '../strategies/registry.ts';
+import { findStrategy, resolveParams } from '../strategies/registry.ts';
+import type { StrategyDefinition } from '../strategies/strategy.ts';
 import type { OrderIntent } from '../domain/order.ts';
 import { decideOnCandle } from './candle-decision.ts';
 
@@ -37,6 +38,8 @@ export interface TickPorts {
   working(): void;
   now(): Date;
   newId(): string;
+  /** Strategy lookup; the catalog unless a test brings its own. */
+  findStrategy?: (name: string) => StrategyDefinition | undefined;
 }
 
 export interface TickOutcome {
@@ -60,10 +63,10 @@ export async function processTick(botId: string, candleTime: number, ports: Tick
   const first = Math.max(lastDecided === null ? resumeFrom : lastDecided + step, resumeFrom);
   if (first > candleTime) return { userId: bot.userId, decided: 0, orders: [], records: [], skipped: 'already-decided' };
 
-  const strategy = findStrategy(bot.strategyName);
-  const params = resolveStrategyParams(bot.strategyName, bot.strategyParams);
-  if (!strategy || params.kind === 'invalid') {
-    await ports.failBot(botId, strategy ? `strategy parameters no longer valid: ${params.kind === 'invalid' ? params.message : ''}` : `strategy ${bot.strategyName} no longer exists`);
+  const strategy = (ports.findStrategy ?? findStrategy)(bot.strategyName);
+  const params = strategy ? resolveParams(strategy, bot.strategyParams) : undefined;
+  if (!strategy || !params || params.kind === 'invalid') {
+    await ports.failBot(botId, strategy ? `strategy parameters no longer valid: ${params?.kind === 'invalid' ? params.message : ''}` : `strategy ${bot.strategyName} no longer exists`);
     return { userId: bot.userId, decided: 0, orders: [], records: [], skipped: 'strategy-failed' };
   }
   const risk = riskSettingsFromRecord(bot.risk);

@@ -1,0 +1,144 @@
+/**
+ * The composition root: builds the infrastructure (database, bus, market data) from the
+ * configuration, creates the chosen services with their dependencies, and starts them in
+ * one broker. `npm start` runs all six here; `npm run service -- <names>` runs some.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { ServiceBroker, type ServiceSchema } from 'moleculer';
+import { brokerOptions } from '../moleculer.config.ts';
+import type { Bus } from '../libs/bus/bus.ts';
+import { createInProcessBus } from '../libs/bus/in-process-bus.ts';
+import type { StreamPayloads } from '../libs/contracts/streams.ts';
+import { BotRepository } from '../libs/db/bot.repository.ts';
+import { migrateDatabase, openDatabase, type Database } from '../libs/db/database.ts';
+import { HistoryRepository } from '../libs/db/history.repository.ts';
+import { MarketClockRepository } from '../libs/db/market-clock.repository.ts';
+import { TradingRepository } from '../libs/db/trading.repository.ts';
+import { UserRepository } from '../libs/db/user.repository.ts';
+import { createExchangeRegistry } from '../libs/exchange/exchange-registry.ts';
+import { MarketData } from '../libs/market/market-data.ts';
+import type { MarketSource } from '../libs/market/market-source.ts';
+import { loadReplayMarket } from '../libs/market/replay-market.ts';
+import { createSimulatedMarket } from '../libs/market/simulated-market.ts';
+import { systemClock, type Clock } from '../libs/platform/clock.ts';
+import type { Config } from '../libs/platform/config.ts';
+import { createLogger, type Logger } from '../libs/platform/logger.ts';
+import { createTokenSigner } from '../libs/platform/tokens.ts';
+import { createBotsService } from './bots/bots.service.ts';
+import { createExecutionService } from './execution/execution.service.ts';
+import { createAuthService } from './gateway/auth.service.ts';
+import { createGatewayService } from './gateway/gateway.service.ts';
+import { createRiskService } from './risk/risk.service.ts';
+import { createSchedulerService } from './scheduler/scheduler.service.ts';
+import { createStrategyService } from './strategy/strategy.service.ts';
+
+export const SERVICE_NAMES = ['gateway', 'bots', 'scheduler', 'strategy', 'risk', 'execution'] as const;
+export type MeshServiceName = (typeof SERVICE_NAMES)[number];
+
+export function isServiceName(name: string): name is MeshServiceName {
+  return (SERVICE_NAMES as readonly string[]).includes(name);
+}
+
+/** Lifetime of an access token. */
+const TOKEN_LIFETIME_SECONDS = 3_600;
+
+export interface MeshOptions {
+  readonly config: Config;
+  readonly services: readonly MeshServiceName[];
+  readonly logger?: Logger;
+  /** Real time; tests may pass their own. */
+  readonly clock?: Clock;
+  readonly nodeID?: string;
+  /** Fine-tuning for tests: scheduler pass interval and outbox sweep timings. */
+  readonly tuning?: { schedulerStepMs?: number; sweepIntervalMs?: number; sweepAfterMs?: number };
+}
+
+export interface Mesh {
+  readonly broker: ServiceBroker;
+  readonly database: Database;
+  readonly bus: Bus<StreamPayloads>;
+  readonly marketData: MarketData;
+  readonly logger: Logger;
+  /** Port the gateway listens on (when it runs here). */
+  port(): number | undefined;
+  stop(): Promise<void>;
+}
+
+function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return manifest.version;
+}
+
+/** Market sources from configuration: the simulated market always, replay when a folder is given. */
+export async function createMarketSources(config: Config): Promise<MarketSource[]> {
+  const sources: MarketSource[] = [createSimulatedMarket({ seed: config.simulationSeed, startTime: config.simulationStart, speed: config.simulationSpeed })];
+  if (config.replayDir) sources.push(await loadReplayMarket({ directory: config.replayDir, speed: config.replaySpeed }));
+  return sources;
+}
+
+export async function startMesh(options: MeshOptions): Promise<Mesh> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger({ level: config.logLevel, pretty: config.logPretty });
+  const clock = options.clock ?? systemClock;
+  const newId = () => randomUUID();
+
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, logger });
+  const applied = await migrateDatabase(database);
+  if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+
+  const bus: Bus<StreamPayloads> = createInProcessBus<StreamPayloads>({ partitions: config.busPartitions, logger });
+  const marketData = new MarketData(await createMarketSources(config));
+  const bots = new BotRepository(database);
+  const trading = new TradingRepository(database);
+  const exchanges = createExchangeRegistry();
+  const tuning = options.tuning ?? {};
+
+  const factories: Record<MeshServiceName, () => ServiceSchema[]> = {
+    gateway: () => {
+      const tokens = createTokenSigner(config.jwtSecret, TOKEN_LIFETIME_SECONDS);
+      return [
+        createGatewayService({ port: config.port, tokens, clock, version: packageVersion() }),
+        createAuthService({ users: new UserRepository(database), tokens, clock, newId }),
+      ];
+    },
+    bots: () => [createBotsService({ bots, history: new HistoryRepository(database), trading, marketData, clock, newId })],
+    scheduler: () => [
+      createSchedulerService({ bus, bots, clocks: new MarketClockRepository(database), marketData, clock, ...(tuning.schedulerStepMs ? { stepMs: tuning.schedulerStepMs } : {}) }),
+    ],
+    strategy: () => [createStrategyService({ bus, trading, marketData, clock, newId })],
+    risk: () => [createRiskService({ trading, exchanges })],
+    execution: () => [
+      createExecutionService({
+        bus, trading, exchanges, clock,
+        ...(tuning.sweepIntervalMs ? { sweepIntervalMs: tuning.sweepIntervalMs } : {}),
+        ...(tuning.sweepAfterMs ? { sweepAfterMs: tuning.sweepAfterMs } : {}),
+      }),
+    ],
+  };
+
+  const broker = new ServiceBroker(brokerOptions({ config, logger, ...(options.nodeID ? { nodeID: options.nodeID } : {}) }));
+  for (const name of options.services) for (const schema of factories[name]()) broker.createService(schema);
+  try {
+    await broker.start();
+  } catch (error) {
+    await broker.stop().catch(() => undefined);
+    await bus.close();
+    await database.close();
+    throw error;
+  }
+
+  return {
+    broker, database, bus, marketData, logger,
+    port() {
+      const gateway = broker.getLocalService('gateway') as unknown as { server?: { address(): { port: number } | string | null } } | undefined;
+      const address = gateway?.server?.address();
+      return address && typeof address === 'object' ? address.port : undefined;
+    },
+    async stop() {
+      await broker.stop();
+      await bus.close();
+      await database.close();
+    },
+  };
+}
