@@ -56,7 +56,7 @@ const ANCHOR_REFRESH_MS = 10_000;
 
 /** The id of the clock a market runs on: markets whose accelerated clocks start together share one. */
 export function clockIdOf(sourceId: string, spec: MarketClockSpec): string {
-  return spec.kind === 'wall' ? 'wall' : `${sourceId}@${spec.startTime}x${spec.speed}`;
+  return spec.kind === 'wall' ? 'wall' : `${sourceId}@${spec.startTime}x${spec.speed}${spec.endTime === undefined ? '' : `-${spec.endTime}`}`;
 }
 
 export class TickScheduler {
