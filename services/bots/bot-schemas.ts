@@ -15,7 +15,8 @@ const amount = (description: string) => ({
   pattern: '^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,18})?$',
   max: 40,
   description,
-  messages: { stringPattern: "The '{field}' field must be a decimal string such as \"1000\" or \"0.05\", at most 1000000000000." },
+  // No double quotes in messages: fastest-validator compiles them into code.
+  messages: { stringPattern: "The '{field}' field must be a decimal string such as 1000 or 0.05, at most 1000000000000." },
 });
 
 const percent = (description: string, maximum: number) => ({ type: 'number', min: 0.01, max: maximum, nullable: true, optional: true, description });
@@ -47,7 +48,7 @@ const botFields = {
   name: { type: 'string', min: 1, max: 100, trim: true, description: 'A name for the bot.' },
   exchange: { type: 'string', enum: ['paper'], optional: true, description: 'Where orders go: "paper" (simulated fills).' },
   marketSource: { type: 'string', min: 1, max: 64, optional: true, description: 'Where candles come from: "simulated" (default) or "replay" when configured.' },
-  market: { type: 'string', pattern: SYMBOL_PATTERN, max: 32, description: 'Market symbol, BASE/QUOTE, e.g. "BTC/USDT".', messages: { stringPattern: "The '{field}' field must be a market symbol such as \"BTC/USDT\"." } },
+  market: { type: 'string', pattern: SYMBOL_PATTERN, max: 32, description: 'Market symbol, BASE/QUOTE, e.g. "BTC/USDT".', messages: { stringPattern: "The '{field}' field must be a market symbol such as BTC/USDT." } },
   timeframe: { type: 'enum', values: [...TIMEFRAMES], optional: true, description: 'Candle timeframe (default "1m").' },
   strategy: strategySchema,
   risk: riskSchema,

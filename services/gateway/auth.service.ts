@@ -4,11 +4,12 @@
  */
 import type { Context, ServiceSchema } from 'moleculer';
 import { ACTION, SERVICES } from '../../libs/contracts/actions.ts';
-import { EmailTakenError, type UserRepository } from '../../libs/db/user.repository.ts';
+import { EmailTakenError, type UserRepository, type UserRow } from '../../libs/db/user.repository.ts';
 import type { Clock } from '../../libs/platform/clock.ts';
 import { decoyHash, hashPassword, verifyPassword } from '../../libs/platform/password.ts';
 import type { TokenSigner } from '../../libs/platform/tokens.ts';
-import { conflict, unauthorized } from '../shared/errors.ts';
+import { callerOf, type CallerMeta } from '../shared/caller.ts';
+import { conflict, notFound, unauthorized } from '../shared/errors.ts';
 
 export interface AuthServiceDeps {
   readonly users: UserRepository;
@@ -23,6 +24,10 @@ const credentials = {
   password: { type: 'string', min: 8, max: 256, description: 'Password, 8 to 256 characters.' },
 };
 
+function userView(user: UserRow) {
+  return { id: user.id, email: user.email, role: user.role, createdAt: user.createdAt.toISOString() };
+}
+
 export function createAuthService(deps: AuthServiceDeps): ServiceSchema {
   return {
     name: SERVICES.auth,
@@ -34,7 +39,7 @@ export function createAuthService(deps: AuthServiceDeps): ServiceSchema {
           try {
             const user = await deps.users.create({ id: deps.newId(), email: ctx.params.email, passwordHash, role: 'user', createdAt: new Date(deps.clock.now()) });
             this.logger.info({ userId: user.id, requestId: ctx.requestID }, 'user registered');
-            return { id: user.id, email: user.email, role: user.role, createdAt: user.createdAt.toISOString() };
+            return userView(user);
           } catch (error) {
             if (error instanceof EmailTakenError) throw conflict(error.message);
             throw error;
@@ -49,6 +54,14 @@ export function createAuthService(deps: AuthServiceDeps): ServiceSchema {
           if (!user || !valid) throw unauthorized('email or password is wrong');
           const { token, expiresAt } = await deps.tokens.sign({ userId: user.id, role: user.role }, deps.clock.now());
           return { token, tokenType: 'Bearer', expiresAt: new Date(expiresAt).toISOString(), user: { id: user.id, email: user.email, role: user.role } };
+        },
+      },
+      [ACTION.auth.me]: {
+        params: { $$strict: true },
+        async handler(ctx: Context<object, CallerMeta>) {
+          const user = await deps.users.findById(callerOf(ctx).id);
+          if (!user) throw notFound('user');
+          return userView(user);
         },
       },
     },

@@ -27,7 +27,7 @@ export const BODY_LIMIT = '64kb';
 
 interface ApiRequest extends IncomingMessage {
   $ctx?: Context<unknown, CallerMeta>;
-  $alias?: { public?: boolean; status?: number };
+  $alias?: { public?: boolean; status?: number; location?: string };
 }
 
 interface ClientError {
@@ -78,7 +78,7 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 export function createGatewayService(deps: GatewayServiceDeps): ServiceSchema {
   const aliases = Object.fromEntries(
-    ROUTES.map((route) => [`${route.method} ${route.path}`, { action: route.action, public: route.public === true, status: route.status ?? 200 }]),
+    ROUTES.map((route) => [`${route.method} ${route.path}`, { action: route.action, public: route.public === true, status: route.status ?? 200, location: route.location }]),
   );
   let openApiDocument: Record<string, unknown> | undefined;
 
@@ -86,6 +86,7 @@ export function createGatewayService(deps: GatewayServiceDeps): ServiceSchema {
       port: deps.port,
       ip: '0.0.0.0',
       log4XXResponses: false,
+      logRouteRegistration: 'debug',
       logRequest: 'debug',
       logResponse: 'debug',
       logRequestParams: null,
@@ -106,8 +107,10 @@ export function createGatewayService(deps: GatewayServiceDeps): ServiceSchema {
             ctx.meta.requestId = requestId;
             response.setHeader('X-Request-Id', requestId);
           },
-          onAfterCall(this: unknown, _ctx: Context, _route: unknown, request: ApiRequest, response: ServerResponse, data: unknown) {
+          onAfterCall(this: unknown, ctx: Context<unknown, { $location?: string }>, _route: unknown, request: ApiRequest, response: ServerResponse, data: unknown) {
             response.statusCode = request.$alias?.status ?? 200;
+            const location = request.$alias?.location;
+            if (location) ctx.meta.$location = `${API_PREFIX}${location.replace('{id}', String((data as { id?: unknown }).id ?? ''))}`;
             return data;
           },
         },

@@ -23,17 +23,20 @@ export interface RouteSpec {
   readonly status?: number;
   /** Name of the response schema in the OpenAPI components. */
   readonly response: string;
+  /** Path (under /api) of what a 201 created, for the Location header; `{id}` is the new id. */
+  readonly location?: string;
 }
 
 export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/health', action: GATEWAY_ACTIONS.health, public: true, summary: 'Liveness of the gateway and the services it sees', tag: 'operations', response: 'Health' },
   { method: 'GET', path: '/openapi.json', action: GATEWAY_ACTIONS.openapi, public: true, summary: 'This API description (OpenAPI 3.1)', tag: 'operations', response: 'OpenApiDocument' },
-  { method: 'POST', path: '/auth/register', action: ACTIONS.auth.register, public: true, summary: 'Create an account', tag: 'auth', status: 201, response: 'User' },
+  { method: 'POST', path: '/auth/register', action: ACTIONS.auth.register, public: true, summary: 'Create an account', tag: 'auth', status: 201, response: 'User', location: '/auth/me' },
   { method: 'POST', path: '/auth/login', action: ACTIONS.auth.login, public: true, summary: 'Log in for a bearer token', tag: 'auth', response: 'Token' },
+  { method: 'GET', path: '/auth/me', action: ACTIONS.auth.me, summary: 'The account the token belongs to', tag: 'auth', response: 'User' },
   { method: 'GET', path: '/strategies', action: ACTIONS.strategy.catalog, public: true, summary: 'Strategies with their parameter schemas', tag: 'catalog', response: 'StrategyList' },
   { method: 'GET', path: '/markets', action: ACTIONS.bots.markets, public: true, summary: 'Market sources and the markets they list', tag: 'catalog', response: 'MarketList' },
   { method: 'GET', path: '/bots', action: ACTIONS.bots.list, summary: "The caller's bots", tag: 'bots', response: 'BotList' },
-  { method: 'POST', path: '/bots', action: ACTIONS.bots.create, summary: 'Create a bot (status "created")', tag: 'bots', status: 201, response: 'Bot' },
+  { method: 'POST', path: '/bots', action: ACTIONS.bots.create, summary: 'Create a bot (status "created")', tag: 'bots', status: 201, response: 'Bot', location: '/bots/{id}' },
   { method: 'GET', path: '/bots/:id', action: ACTIONS.bots.get, summary: 'One bot', tag: 'bots', response: 'Bot' },
   { method: 'PATCH', path: '/bots/:id', action: ACTIONS.bots.update, summary: 'Rename (any time) or reconfigure (when not running) a bot', tag: 'bots', response: 'Bot' },
   { method: 'DELETE', path: '/bots/:id', action: ACTIONS.bots.remove, summary: 'Delete a bot that is not running', tag: 'bots', response: 'Deleted' },
