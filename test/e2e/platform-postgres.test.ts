@@ -2,7 +2,7 @@ import t from 'tap';
 import { randomBytes } from 'node:crypto';
 import { createTestDatabase } from '../support/postgres.ts';
 import { startTestPlatform } from '../support/platform.ts';
-import { assertConsecutive, checkLedger, decisionTimes, startReplayBot, waitForTrading } from './trading-session.ts';
+import { assertConsecutive, checkLedger, decisionTimes, startReplayBot, stopAndSettle, waitForTrading } from './trading-session.ts';
 
 t.test('the same session on this machine\'s real Postgres (DATABASE_URL)', async (t) => {
   const database = await createTestDatabase('e2e');
@@ -13,6 +13,7 @@ t.test('the same session on this machine\'s real Postgres (DATABASE_URL)', async
 
   const bot = await startReplayBot(t, platform, 'pg-trader@example.com');
   await waitForTrading(bot, 60, 2);
+  await stopAndSettle(platform, bot);
   assertConsecutive(t, await decisionTimes(platform, bot.botId));
   await checkLedger(t, platform, bot);
 });

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { startTestPlatform } from '../support/platform.ts';
-import { assertConsecutive, checkLedger, decisionTimes, startReplayBot, waitForTrading } from './trading-session.ts';
+import { assertConsecutive, checkLedger, decisionTimes, startReplayBot, stopAndSettle, waitForTrading } from './trading-session.ts';
 
 t.test('embedded platform: a paper bot on the replayed market decides every candle and trades', async (t) => {
   const platform = await startTestPlatform({ env: { REPLAY_SPEED: '3000' } });
@@ -11,11 +11,10 @@ t.test('embedded platform: a paper bot on the replayed market decides every cand
 
   const bot = await startReplayBot(t, platform, 'trader@example.com');
   await waitForTrading(bot, 60, 2);
+  await stopAndSettle(platform, bot);
   assertConsecutive(t, await decisionTimes(platform, bot.botId));
   await checkLedger(t, platform, bot);
 
-  const stopped = await bot.client.post(`/bots/${bot.botId}/stop`);
-  t.equal(stopped.body.status, 'stopped');
   const countAtStop = (await decisionTimes(platform, bot.botId)).length;
   await new Promise((resolve) => setTimeout(resolve, 500));
   const countLater = (await decisionTimes(platform, bot.botId)).length;

@@ -59,7 +59,18 @@ export function assertConsecutive(t: Test, times: readonly number[], step = 60_0
   t.same(breaks, [], `${times.length} decisions, one per candle, none skipped or repeated`);
 }
 
-/** Checks the API's view of a trading bot and the database's ledger agree. */
+/** Stops the bot and waits until its last order has settled, so the ledger holds still. */
+export async function stopAndSettle(platform: TestPlatform, { client, botId }: StartedBot): Promise<void> {
+  const stopped = await client.post(`/bots/${botId}/stop`);
+  if (stopped.body.status !== 'stopped') throw new Error(`stop failed: ${JSON.stringify(stopped.body)}`);
+  const connection = platform.mesh.database.em().getConnection();
+  await eventually(async () => {
+    const [row] = await connection.execute<{ pending: string }[]>(`select count(*) as pending from orders where bot_id = ? and status = 'pending_submit'`, [botId]);
+    return Number(row?.pending) === 0 ? true : undefined;
+  }, 30_000, 'orders to settle');
+}
+
+/** Checks the API's view of a stopped bot and the database's ledger agree. */
 export async function checkLedger(t: Test, platform: TestPlatform, { client, botId }: StartedBot): Promise<void> {
   const decisions = await client.get(`/bots/${botId}/decisions?limit=5`);
   t.equal(decisions.status, 200);

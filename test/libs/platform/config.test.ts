@@ -1,0 +1,51 @@
+import t from 'tap';
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { ConfigError, loadConfig } from '../../../libs/platform/config.ts';
+
+function errorOf(work: () => unknown): unknown {
+  try {
+    work();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
+t.test('unset variables give the embedded defaults', async (t) => {
+  const dir = t.testdir();
+  const config = loadConfig({ DATA_DIR: dir });
+  t.match(config, { port: 3000, dataDir: dir, databaseUrl: undefined, natsUrl: undefined, redisUrl: undefined, logLevel: 'info', busPartitions: 64 });
+});
+
+t.test('a bad variable is refused with an error naming it', async (t) => {
+  const dir = t.testdir();
+  const cases: [Record<string, string>, string][] = [
+    [{ PORT: 'eighty' }, 'PORT'], [{ PORT: '70000' }, 'PORT'], [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL'], [{ NATS_URL: 'http://x' }, 'NATS_URL'], [{ REDIS_URL: 'nats://x' }, 'REDIS_URL'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'], [{ JWT_SECRET: 'short' }, 'JWT_SECRET'], [{ SIMULATION_SPEED: '-1' }, 'SIMULATION_SPEED'],
+    [{ SIMULATION_START: 'yesterday' }, 'SIMULATION_START'], [{ BUS_PREFIX: 'has space' }, 'BUS_PREFIX'],
+  ];
+  for (const [env, variable] of cases) {
+    const error = errorOf(() => loadConfig({ DATA_DIR: dir, ...env }));
+    t.ok(error instanceof ConfigError, `${variable}: a ConfigError`);
+    t.equal((error as ConfigError).variable, variable);
+    t.match((error as ConfigError).message, new RegExp(`^${variable}: `));
+  }
+});
+
+t.test('without JWT_SECRET, embedded mode generates a secret once and keeps it in the data folder', async (t) => {
+  const dir = t.testdir();
+  const first = loadConfig({ DATA_DIR: dir }).jwtSecret;
+  const second = loadConfig({ DATA_DIR: dir }).jwtSecret;
+  t.equal(first, second, 'the same secret after a restart');
+  t.ok(first.length >= 32);
+  t.equal(readFileSync(path.join(dir, 'jwt-secret'), 'utf8').trim(), first);
+  t.equal(statSync(path.join(dir, 'jwt-secret')).mode & 0o777, 0o600, 'readable by the owner only');
+  t.not(loadConfig({ DATA_DIR: t.testdir() }).jwtSecret, first, 'another installation gets another secret');
+});
+
+t.test('with an external database a JWT secret must be given', async (t) => {
+  t.equal((errorOf(() => loadConfig({ DATA_DIR: t.testdir(), DATABASE_URL: 'postgres://localhost/x' })) as ConfigError).variable, 'JWT_SECRET');
+  t.equal(loadConfig({ DATA_DIR: t.testdir(), DATABASE_URL: 'postgres://localhost/x', JWT_SECRET: 'k'.repeat(40) }).jwtSecret, 'k'.repeat(40));
+});
