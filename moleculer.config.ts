@@ -27,6 +27,13 @@ function redisConnection(url: string): Record<string, unknown> {
   };
 }
 
+const INTERNAL_MODULES = ['BROKER', 'REGISTRY', 'TRANSIT', 'TRANSPORTER', 'CACHER', 'DISCOVERY', 'METRICS', 'TRACER', '$NODE'];
+
+function quietInternals(level: Config['logLevel']): Record<string, Config['logLevel']> {
+  const verbose = level === 'debug' || level === 'trace';
+  return { ...Object.fromEntries(INTERNAL_MODULES.map((module) => [module, verbose ? level : 'warn'])), '**': level };
+}
+
 export function brokerOptions({ config, logger, nodeID }: BrokerWiring): BrokerOptions {
   return {
     namespace: config.namespace,
@@ -38,12 +45,13 @@ export function brokerOptions({ config, logger, nodeID }: BrokerWiring): BrokerO
     logger: {
       type: 'Pino',
       options: {
-        level: config.logLevel,
+        level: quietInternals(config.logLevel),
         // Moleculer's modules log through the platform's pino root, so redaction and format are one.
         createLogger: (level: string, bindings: Record<string, unknown>) => logger.child({ node: bindings['nodeID'], service: bindings['svc'] ?? bindings['mod'] }, { level }),
       },
     },
-    logLevel: config.logLevel,
+    // Moleculer's own start-up chatter only at debug; services log at the configured level.
+    logLevel: quietInternals(config.logLevel),
     requestTimeout: 10_000,
     retryPolicy: { enabled: false },
     validator: true,
