@@ -34,3 +34,16 @@ export function toDecimalString(value: Decimal): string {
 }
 
 export const ZERO = new Decimal(0);
+
+/**
+ * Decimal places money keeps: those of the database's numeric(38,18). Amounts computed
+ * from a fill (fee, notional, cost) are rounded to them where they arise, so what is
+ * stored is exactly what was computed, and a backtest that never stores agrees with live
+ * trading to the last digit.
+ */
+export const MONEY_DECIMALS = 18;
+
+/** `value` rounded (half to even) to the decimal places money keeps. */
+export function roundMoney(value: Decimal): Decimal {
+  return value.toDecimalPlaces(MONEY_DECIMALS);
+}

@@ -2,9 +2,10 @@
  * A bot's spot position and its paper balances, and how a fill changes them. Long-only
  * spot: a buy adds base currency bought with quote, a sell returns it. Average-cost
  * accounting: the cost basis includes buy fees, so realized profit on a sell is
- * proceeds after fees minus the cost basis of what was sold.
+ * proceeds after fees minus the cost basis of what was sold. Amounts are rounded to the
+ * decimal places money keeps (MONEY_DECIMALS), as stored.
  */
-import { Decimal, ZERO } from './decimal.ts';
+import { Decimal, roundMoney, ZERO } from './decimal.ts';
 import type { Fill } from './order.ts';
 
 export interface Position {
@@ -50,7 +51,7 @@ export interface FillEffect {
  * since risk sizes every order against the same numbers.
  */
 export function applyFill(position: Position, balances: Balances, fill: Fill): FillEffect {
-  const notional = fill.price.mul(fill.quantity);
+  const notional = roundMoney(fill.price.mul(fill.quantity));
   if (fill.side === 'buy') {
     const spent = notional.add(fill.fee);
     if (spent.gt(balances.quote)) throw new RangeError(`buy of ${spent.toFixed()} exceeds quote balance ${balances.quote.toFixed()}`);
@@ -69,7 +70,7 @@ export function applyFill(position: Position, balances: Balances, fill: Fill): F
     throw new RangeError(`sell of ${fill.quantity.toFixed()} exceeds position ${position.quantity.toFixed()}`);
   }
   const soldShare = fill.quantity.div(position.quantity);
-  const costSold = fill.quantity.eq(position.quantity) ? position.costBasis : position.costBasis.mul(soldShare);
+  const costSold = fill.quantity.eq(position.quantity) ? position.costBasis : roundMoney(position.costBasis.mul(soldShare));
   const proceeds = notional.sub(fill.fee);
   const realized = proceeds.sub(costSold);
   return {

@@ -7,7 +7,7 @@
  */
 import type { Candle } from '../domain/candle.ts';
 import { timeframeMs, type Timeframe } from '../domain/timeframe.ts';
-import { createIndicator, historyNeeded, indicatorKey, type IndicatorCalculator, type IndicatorReading, type IndicatorSpec } from '../strategies/indicators.ts';
+import { createIndicator, historyNeeded, indicatorKey, type IndicatorCalculator, type IndicatorReading, type IndicatorSpec, type IndicatorValue } from '../strategies/indicators.ts';
 import type { MarketSource } from './market-source.ts';
 
 /** Counters that show the sharing works (tests and metrics read them). */
@@ -47,7 +47,7 @@ interface IndicatorSeries {
   /** Open time of the last candle fed, or undefined when cold. */
   lastTime: number | undefined;
   /** Values by candle open time (undefined while warming up); only candles present in the data. */
-  readonly values: Map<number, number | undefined>;
+  readonly values: Map<number, IndicatorValue | undefined>;
   /** Candle open times fed, ascending, for finding the previous value across gaps. */
   readonly times: number[];
   pending: Promise<unknown>;
@@ -155,14 +155,14 @@ export class MarketData {
     timeframe: Timeframe,
     specs: Readonly<Record<string, IndicatorSpec>>,
     candleTime: number,
-  ): Promise<Record<string, IndicatorReading>> {
+  ): Promise<Record<string, IndicatorReading<IndicatorValue>>> {
     const entries = await Promise.all(
       Object.entries(specs).map(async ([name, spec]) => [name, await this.#reading(sourceId, symbol, timeframe, spec, candleTime)] as const),
     );
     return Object.fromEntries(entries);
   }
 
-  async #reading(sourceId: string, symbol: string, timeframe: Timeframe, spec: IndicatorSpec, candleTime: number): Promise<IndicatorReading> {
+  async #reading(sourceId: string, symbol: string, timeframe: Timeframe, spec: IndicatorSpec, candleTime: number): Promise<IndicatorReading<IndicatorValue>> {
     const key = `${sourceId}|${symbol}|${timeframe}|${indicatorKey(spec)}`;
     let series = this.#indicatorSeries.get(key);
     if (!series) {

@@ -2,7 +2,7 @@
  * Pre-trade risk: exits forced by stop-loss and take-profit, and the approval and sizing
  * of an order intent. Denial is a value with a reason the user can read (STYLE.md §7).
  */
-import { Decimal } from '../domain/decimal.ts';
+import { Decimal, decimalFromPrice } from '../domain/decimal.ts';
 import type { OrderIntent } from '../domain/order.ts';
 import { averageEntryPrice, isOpen, type Balances, type Position } from '../domain/position.ts';
 import type { RiskSettings } from './risk-settings.ts';
@@ -10,19 +10,67 @@ import type { RiskSettings } from './risk-settings.ts';
 /** Quantity precision used when an instrument does not say otherwise (8 decimals, as BTC). */
 export const DEFAULT_QUANTITY_DECIMALS = 8;
 
-/** An exit the risk rules demand at `price`, or undefined. Checked on each candle close. */
-export function forcedExit(position: Position, price: Decimal, settings: RiskSettings): OrderIntent | undefined {
-  const entry = averageEntryPrice(position);
-  if (entry === undefined) return undefined;
-  if (settings.stopLossPercent !== null) {
-    const stopPrice = entry.mul(new Decimal(100 - settings.stopLossPercent).div(100));
-    if (price.lte(stopPrice)) return { side: 'sell', reason: `stop-loss: price ${price.toFixed()} at or below ${stopPrice.toSignificantDigits(10).toFixed()} (${settings.stopLossPercent}% under entry)` };
+/**
+ * Where the risk rules close an open position, worked out once per position change: the
+ * break-even entry and the stop-loss and take-profit prices, exact, plus float bounds
+ * outside which a candle close cannot reach either, so a candle far from both is checked
+ * without any decimal arithmetic.
+ */
+export interface ExitLevels {
+  readonly entryPrice: Decimal;
+  readonly stopPrice: Decimal | undefined;
+  readonly stopLossPercent: number | null;
+  readonly targetPrice: Decimal | undefined;
+  readonly takeProfitPercent: number | null;
+  /** A close above this cannot be at or below the stop price. */
+  readonly stopCheckBelow: number;
+  /** A close below this cannot be at or above the target price. */
+  readonly targetCheckAbove: number;
+}
+
+/**
+ * Relative margin of the float bounds: far wider than the error of a double (2^-53), so
+ * a close outside the bounds is outside the exact levels too.
+ */
+const FLOAT_MARGIN = 1e-9;
+
+/** The exit levels of `position` under `settings`, or undefined when flat. */
+export function exitLevels(position: Position, settings: RiskSettings): ExitLevels | undefined {
+  const entryPrice = averageEntryPrice(position);
+  if (entryPrice === undefined) return undefined;
+  const stopPrice = settings.stopLossPercent === null ? undefined : entryPrice.mul(new Decimal(100 - settings.stopLossPercent).div(100));
+  const targetPrice = settings.takeProfitPercent === null ? undefined : entryPrice.mul(new Decimal(100 + settings.takeProfitPercent).div(100));
+  return {
+    entryPrice,
+    stopPrice,
+    stopLossPercent: settings.stopLossPercent,
+    targetPrice,
+    takeProfitPercent: settings.takeProfitPercent,
+    stopCheckBelow: stopPrice === undefined ? Number.NEGATIVE_INFINITY : stopPrice.toNumber() * (1 + FLOAT_MARGIN),
+    targetCheckAbove: targetPrice === undefined ? Number.POSITIVE_INFINITY : targetPrice.toNumber() * (1 - FLOAT_MARGIN),
+  };
+}
+
+/** The exit the risk rules demand at candle close `close`, or undefined. Checked on each candle close. */
+export function exitAtClose(levels: ExitLevels | undefined, close: number): OrderIntent | undefined {
+  if (levels === undefined || (close > levels.stopCheckBelow && close < levels.targetCheckAbove)) return undefined;
+  return exitAtPrice(levels, decimalFromPrice(close));
+}
+
+function exitAtPrice(levels: ExitLevels, price: Decimal): OrderIntent | undefined {
+  if (levels.stopPrice !== undefined && price.lte(levels.stopPrice)) {
+    return { side: 'sell', reason: `stop-loss: price ${price.toFixed()} at or below ${levels.stopPrice.toSignificantDigits(10).toFixed()} (${levels.stopLossPercent}% under entry)` };
   }
-  if (settings.takeProfitPercent !== null) {
-    const targetPrice = entry.mul(new Decimal(100 + settings.takeProfitPercent).div(100));
-    if (price.gte(targetPrice)) return { side: 'sell', reason: `take-profit: price ${price.toFixed()} at or above ${targetPrice.toSignificantDigits(10).toFixed()} (${settings.takeProfitPercent}% over entry)` };
+  if (levels.targetPrice !== undefined && price.gte(levels.targetPrice)) {
+    return { side: 'sell', reason: `take-profit: price ${price.toFixed()} at or above ${levels.targetPrice.toSignificantDigits(10).toFixed()} (${levels.takeProfitPercent}% over entry)` };
   }
   return undefined;
+}
+
+/** An exit the risk rules demand at `price`, or undefined. */
+export function forcedExit(position: Position, price: Decimal, settings: RiskSettings): OrderIntent | undefined {
+  const levels = exitLevels(position, settings);
+  return levels === undefined ? undefined : exitAtPrice(levels, price);
 }
 
 export interface SizingContext {

@@ -1,48 +1,63 @@
 /**
  * The decision on one closed candle, pure and shared by live trading, paper trading and
  * backtests: a stop-loss or take-profit exit if the risk rules demand one, otherwise what
- * the strategy signals, turned into an order intent when it would change the position.
+ * the strategy signals, turned into an order intent when it would change the position
+ * (an entry when flat, an exit when holding, or an addition when the strategy scales in).
+ *
+ * Also the wording of what came of a decision, so the live decision log and a backtest's
+ * say the same thing in the same words.
+ *
+ * It runs on every candle of every backtest: when nothing happens it does no decimal
+ * arithmetic and allocates nothing (the position's exit levels and view are worked out
+ * once per position change by `positionInputs`).
  */
-import type { Candle } from '../domain/candle.ts';
-import { decimalFromPrice } from '../domain/decimal.ts';
 import type { OrderIntent } from '../domain/order.ts';
-import { isOpen, type Position } from '../domain/position.ts';
-import { forcedExit } from '../risk/pre-trade-check.ts';
+import type { Position } from '../domain/position.ts';
+import { exitAtClose, exitLevels, type ExitLevels, type RiskVerdict } from '../risk/pre-trade-check.ts';
 import type { RiskSettings } from '../risk/risk-settings.ts';
-import type { IndicatorReading } from '../strategies/indicators.ts';
-import type { Signal, StrategyDefinition, StrategyParams } from '../strategies/strategy.ts';
+import type { Signal, StrategyDefinition, StrategyInput, PositionView } from '../strategies/strategy.ts';
 
-export interface CandleDecisionInput {
+export interface CandleDecisionInput extends StrategyInput {
   readonly strategy: StrategyDefinition;
-  readonly params: StrategyParams;
-  readonly candle: Candle;
-  readonly readings: Readonly<Record<string, IndicatorReading>>;
-  readonly position: Position;
-  readonly risk: RiskSettings;
+  /** Stop-loss and take-profit levels of the open position (undefined when flat). */
+  readonly exits: ExitLevels | undefined;
 }
 
 export interface CandleDecision {
   readonly signal: Signal;
   readonly reason: string;
-  /** Indicator values at the candle, by name (null while warming up): stored with the decision. */
-  readonly indicators: Readonly<Record<string, number | null>>;
   /** The order the decision asks for, if any; risk approves and sizes it. */
-  readonly intent: OrderIntent | undefined;
+  readonly intent?: OrderIntent | undefined;
 }
 
+/** What a decision needs of a position, worked out once per position change. */
+export interface PositionInputs {
+  readonly position: PositionView;
+  readonly exits: ExitLevels | undefined;
+}
+
+/** The strategy's view and the exit levels of `position` under `risk`. */
+export function positionInputs(position: Position, risk: RiskSettings): PositionInputs {
+  const exits = exitLevels(position, risk);
+  return { position: exits === undefined ? FLAT_VIEW : { isOpen: true, averageEntryPrice: exits.entryPrice.toNumber() }, exits };
+}
+
+const FLAT_VIEW: PositionView = Object.freeze({ isOpen: false, averageEntryPrice: undefined });
+
 export function decideOnCandle(input: CandleDecisionInput): CandleDecision {
-  const indicators = Object.fromEntries(Object.entries(input.readings).map(([name, reading]) => [name, reading.current ?? null]));
-  const exit = forcedExit(input.position, decimalFromPrice(input.candle.close), input.risk);
-  if (exit) return { signal: 'sell', reason: exit.reason, indicators, intent: exit };
-  const holding = isOpen(input.position);
-  const { signal, reason } = input.strategy.decide({
-    params: input.params,
-    candle: input.candle,
-    indicators: input.readings,
-    position: { isOpen: holding },
-  });
-  const wantsEntry = signal === 'buy' && !holding;
-  const wantsExit = signal === 'sell' && holding;
-  const intent: OrderIntent | undefined = wantsEntry || wantsExit ? { side: signal, reason: `signal: ${reason}` } : undefined;
-  return { signal, reason, indicators, intent };
+  const exit = exitAtClose(input.exits, input.candle.close);
+  if (exit) return { signal: 'sell', reason: exit.reason, intent: exit };
+  const decision = input.strategy.decide(input);
+  const holding = input.position.isOpen;
+  const { signal } = decision;
+  if (signal === 'hold' || (signal === 'buy' && holding && decision.addToPosition !== true) || (signal === 'sell' && !holding)) return decision;
+  return { signal, reason: decision.reason, intent: { side: signal, reason: `signal: ${decision.reason}` } };
+}
+
+/** Why a candle missing from the data decided nothing. */
+export const NO_DATA_REASON = 'no candle in the market data for this time (a gap): nothing decided, indicators carry on from the previous candle';
+
+/** The recorded reason of an intent risk refused. */
+export function deniedReason(intent: OrderIntent, verdict: Extract<RiskVerdict, { kind: 'denied' }>): string {
+  return `${intent.reason}; denied by risk: ${verdict.reason}`;
 }

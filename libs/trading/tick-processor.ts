@@ -19,7 +19,8 @@ import { riskSettingsFromRecord } from '../risk/risk-settings.ts';
 import { findStrategy, resolveParams } from '../strategies/registry.ts';
 import type { StrategyDefinition } from '../strategies/strategy.ts';
 import type { OrderIntent } from '../domain/order.ts';
-import { decideOnCandle } from './candle-decision.ts';
+import { recordedIndicatorValues } from '../strategies/indicators.ts';
+import { decideOnCandle, deniedReason, NO_DATA_REASON, positionInputs } from './candle-decision.ts';
 
 /** Most candles decided in one transaction while catching up; the fence moves per batch. */
 export const CATCH_UP_BATCH = 500;
@@ -49,10 +50,21 @@ export interface TickOutcome {
   readonly orders: readonly string[];
   readonly records: readonly CandleRecord[];
   /** Why nothing was decided, when nothing was. */
-  readonly skipped?: 'not-scheduled' | 'already-decided' | 'fenced' | 'unknown-bot' | 'strategy-failed';
+  readonly skipped?: 'not-scheduled' | 'already-decided' | 'fenced' | 'unknown-bot' | 'strategy-failed' | 'orders-open';
 }
 
-export async function processTick(botId: string, candleTime: number, ports: TickPorts): Promise<TickOutcome> {
+export interface TickOptions {
+  /**
+   * Decide nothing while an earlier order of the bot is still open (outcome 'orders-open'),
+   * so the caller can retry the tick once the order has settled: a decision then sees the
+   * position the order produced, as in a backtest, where an order fills before the next
+   * candle. Without it (the caller's last try), the candle is decided on the position as
+   * it stands and risk denies any new order while one is open.
+   */
+  readonly waitForOpenOrders?: boolean;
+}
+
+export async function processTick(botId: string, candleTime: number, ports: TickPorts, options: TickOptions = {}): Promise<TickOutcome> {
   const context = await ports.loadContext(botId);
   if (!context) return { userId: '', decided: 0, orders: [], records: [], skipped: 'unknown-bot' };
   const { bot, state } = context;
@@ -62,6 +74,7 @@ export async function processTick(botId: string, candleTime: number, ports: Tick
   const resumeFrom = state.resumeFrom ? state.resumeFrom.getTime() : candleTime;
   const first = Math.max(lastDecided === null ? resumeFrom : lastDecided + step, resumeFrom);
   if (first > candleTime) return { userId: bot.userId, decided: 0, orders: [], records: [], skipped: 'already-decided' };
+  if (options.waitForOpenOrders === true && context.openOrders > 0) return { userId: bot.userId, decided: 0, orders: [], records: [], skipped: 'orders-open' };
 
   const strategy = (ports.findStrategy ?? findStrategy)(bot.strategyName);
   const params = strategy ? resolveParams(strategy, bot.strategyParams) : undefined;
@@ -71,6 +84,7 @@ export async function processTick(botId: string, candleTime: number, ports: Tick
   }
   const risk = riskSettingsFromRecord(bot.risk);
   const specs = strategy.indicators(params.params);
+  const { position, exits } = positionInputs(context.position, risk);
 
   const allRecords: CandleRecord[] = [];
   const orders: string[] = [];
@@ -83,20 +97,20 @@ export async function processTick(botId: string, candleTime: number, ports: Tick
     for (let time = batchStart; time <= batchEnd; time += step) {
       const candle = byTime.get(time);
       if (!candle) {
-        records.push({ candleTime: time, signal: 'hold', price: null, indicators: {}, outcome: 'no-data', reason: 'no candle in the market data for this time (a gap): nothing decided, indicators carry on from the previous candle', order: undefined });
+        records.push({ candleTime: time, signal: 'hold', price: null, indicators: {}, outcome: 'no-data', reason: NO_DATA_REASON, order: undefined });
         continue;
       }
       const readings = await ports.marketData.readings(bot.marketSource, bot.market, bot.timeframe, specs, time);
       let decision;
       try {
-        decision = decideOnCandle({ strategy, params: params.params, candle, readings, position: context.position, risk });
+        decision = decideOnCandle({ strategy, params: params.params, candle, indicators: readings, position, exits });
       } catch (error) {
         const reason = `strategy ${strategy.name} failed on candle ${new Date(time).toISOString()}: ${(error as Error).message}`;
         await ports.failBot(botId, reason);
         return { userId: bot.userId, decided: allRecords.length, orders, records: allRecords, skipped: 'strategy-failed' };
       }
       const price = decimalFromPrice(candle.close);
-      const base = { candleTime: time, signal: decision.signal, price, indicators: decision.indicators };
+      const base = { candleTime: time, signal: decision.signal, price, indicators: recordedIndicatorValues(specs, readings) };
       if (!decision.intent) {
         records.push({ ...base, outcome: 'hold', reason: decision.reason, order: undefined });
       } else if (time < candleTime) {
@@ -104,7 +118,7 @@ export async function processTick(botId: string, candleTime: number, ports: Tick
       } else {
         const verdict = await ports.approve(botId, decision.intent, price.toFixed());
         if (verdict.kind === 'denied') {
-          records.push({ ...base, outcome: 'denied', reason: `${decision.intent.reason}; denied by risk: ${verdict.reason}`, order: undefined });
+          records.push({ ...base, outcome: 'denied', reason: deniedReason(decision.intent, verdict), order: undefined });
         } else {
           const order: NewOrder = {
             id: ports.newId(),

@@ -7,7 +7,7 @@ import type { ServiceSchema } from 'moleculer';
 import { ACTION, ACTIONS, SERVICES } from '../../libs/contracts/actions.ts';
 import { EVENTS, type DecisionRecordedEvent } from '../../libs/contracts/events.ts';
 import { orderMessageId, STREAMS, type StreamPayloads, type TickMessage } from '../../libs/contracts/streams.ts';
-import type { Bus, BusMessage, ConsumeOptions, Subscription } from '../../libs/bus/bus.ts';
+import { DEFAULT_MAX_DELIVER, type Bus, type BusMessage, type ConsumeOptions, type Subscription } from '../../libs/bus/bus.ts';
 import { Decimal } from '../../libs/domain/decimal.ts';
 import type { TradingRepository } from '../../libs/db/trading.repository.ts';
 import type { MarketData } from '../../libs/market/market-data.ts';
@@ -23,6 +23,14 @@ export interface StrategyServiceDeps {
   readonly clock: Clock;
   readonly newId: () => string;
   readonly consume?: ConsumeOptions;
+}
+
+/** A tick put back until the bot's earlier order settles (the bus redelivers it shortly). */
+class OrdersOpenError extends Error {
+  constructor(botId: string) {
+    super(`bot ${botId} has an order still open: the tick waits for it to settle`);
+    this.name = 'OrdersOpenError';
+  }
 }
 
 /** The catalog entry of a strategy: its parameters as JSON Schema, for forms and docs. */
@@ -76,7 +84,11 @@ export function createStrategyService(deps: StrategyServiceDeps): ServiceSchema 
           now: () => new Date(deps.clock.now()),
           newId: deps.newId,
         };
-        const outcome = await processTick(botId, candleTime, ports);
+        // Until the bus's last try, a tick waits (by failing and being redelivered) for the
+        // bot's open orders to settle, so the candle is decided on the position they made.
+        const lastTry = message.deliveryCount >= (deps.consume?.maxDeliver ?? DEFAULT_MAX_DELIVER);
+        const outcome = await processTick(botId, candleTime, ports, { waitForOpenOrders: !lastTry });
+        if (outcome.skipped === 'orders-open') throw new OrdersOpenError(botId);
         if (outcome.records.length === 0) return;
         const userId = outcome.userId;
         for (const record of outcome.records) {

@@ -3,7 +3,7 @@
  * against the trader by the slippage rate, with a fee charged in quote currency.
  * Deterministic, so backtests and paper bots agree fill for fill.
  */
-import { Decimal } from '../../domain/decimal.ts';
+import { Decimal, roundMoney } from '../../domain/decimal.ts';
 import { splitSymbol } from '../../domain/candle.ts';
 import type { Fill } from '../../domain/order.ts';
 import type { ExchangeClient, OrderReport, OrderRequest } from '../exchange-client.ts';
@@ -20,8 +20,8 @@ export const DEFAULT_PAPER_FILL_MODEL: PaperFillModel = { feeRate: new Decimal('
 /** The single fill a paper market order gets. */
 export function paperMarketFill(request: OrderRequest, model: PaperFillModel): Fill {
   const direction = request.side === 'buy' ? 1 : -1;
-  const price = request.referencePrice.mul(model.slippageRate.mul(direction).add(1));
-  const fee = price.mul(request.quantity).mul(model.feeRate);
+  const price = roundMoney(request.referencePrice.mul(model.slippageRate.mul(direction).add(1)));
+  const fee = roundMoney(price.mul(request.quantity).mul(model.feeRate));
   return {
     tradeId: `${request.clientOrderId}-1`,
     side: request.side,
