@@ -17,9 +17,12 @@ import { MarketClockRepository } from '../libs/db/market-clock.repository.ts';
 import { TradingRepository } from '../libs/db/trading.repository.ts';
 import { UserRepository } from '../libs/db/user.repository.ts';
 import { createExchangeRegistry } from '../libs/exchange/exchange-registry.ts';
+import { BacktestRepository } from '../libs/db/backtest.repository.ts';
+import type { BacktestDataContext } from '../libs/backtest/backtest-request.ts';
+import { BacktestWorkerPool } from '../libs/backtest/worker-pool.ts';
 import { MarketData } from '../libs/market/market-data.ts';
 import type { MarketSource } from '../libs/market/market-source.ts';
-import { loadReplayMarket } from '../libs/market/replay-market.ts';
+import { loadReplayMarket, type ReplayMarket } from '../libs/market/replay-market.ts';
 import { createSimulatedMarket } from '../libs/market/simulated-market.ts';
 import { systemClock, type Clock } from '../libs/platform/clock.ts';
 import type { Config } from '../libs/platform/config.ts';
@@ -70,6 +73,18 @@ function packageVersion(): string {
   return manifest.version;
 }
 
+/** What API backtests may read: the replay files this platform serves and the simulated market. */
+export function backtestDataContext(config: Config, marketData: MarketData): BacktestDataContext {
+  const replay = marketData.source('replay') as ReplayMarket | undefined;
+  const simulated = marketData.source('simulated');
+  return {
+    replaySeries: (market) => replay?.series(market),
+    simulationSeed: config.simulationSeed,
+    simulationStart: config.simulationStart,
+    simulatedMarket: (market) => simulated?.hasMarket(market) === true,
+  };
+}
+
 /** Market sources from configuration: the simulated market always, replay when a folder is given. */
 export async function createMarketSources(config: Config): Promise<MarketSource[]> {
   const sources: MarketSource[] = [createSimulatedMarket({ seed: config.simulationSeed, startTime: config.simulationStart, speed: config.simulationSpeed })];
@@ -106,7 +121,16 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
     scheduler: () => [
       createSchedulerService({ bus, bots, clocks: new MarketClockRepository(database), marketData, clock, ...(tuning.schedulerStepMs ? { stepMs: tuning.schedulerStepMs } : {}) }),
     ],
-    strategy: () => [createStrategyService({ bus, trading, marketData, clock, newId })],
+    strategy: () => [
+      createStrategyService({
+        bus, trading, marketData, clock, newId,
+        backtests: {
+          repository: new BacktestRepository(database),
+          pool: config.backtestWorkers > 0 ? new BacktestWorkerPool(config.backtestWorkers) : undefined,
+          data: backtestDataContext(config, marketData),
+        },
+      }),
+    ],
     risk: () => [createRiskService({ trading, exchanges })],
     execution: () => [
       createExecutionService({

@@ -17,7 +17,7 @@
  */
 import type { Candle } from '../domain/candle.ts';
 import { Decimal, decimalFromPrice, ZERO } from '../domain/decimal.ts';
-import { clientOrderIdFor, type OrderSide } from '../domain/order.ts';
+import type { OrderSide } from '../domain/order.ts';
 import { applyFill, FLAT_POSITION, isOpen, type Balances, type Position } from '../domain/position.ts';
 import { timeframeMs, type Timeframe } from '../domain/timeframe.ts';
 import { paperMarketFill, type PaperFillModel } from '../exchange/paper/paper-exchange.ts';
@@ -225,7 +225,7 @@ export function runBacktest(candles: readonly Candle[], settings: BacktestSettin
         decisions?.push({ candleTime: candle.openTime, signal: decision.signal, outcome: 'denied', reason: deniedReason(intent, verdict), price, indicators: recordedIndicatorValues(specs, readingsByName) });
       } else {
         const fill = paperMarketFill(
-          { clientOrderId: clientOrderIdFor('backtest', candle.openTime, intent.side), symbol: settings.symbol, side: intent.side, type: 'market', quantity: verdict.quantity, referencePrice: price, requestedAt: candle.openTime },
+          { clientOrderId: `backtest-${candle.openTime}-${intent.side}`, symbol: settings.symbol, side: intent.side, type: 'market', quantity: verdict.quantity, referencePrice: price, requestedAt: candle.openTime },
           settings.fillModel,
         );
         const wasOpen = isOpen(position);

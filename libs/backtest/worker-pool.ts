@@ -49,7 +49,9 @@ export function defaultPoolSize(): number {
   return availableParallelism();
 }
 
+/** Threads start on the first job that needs one, so an idle pool costs nothing. */
 export class BacktestWorkerPool {
+  readonly #size: number;
   readonly #slots: Slot[] = [];
   readonly #queue: Pending[] = [];
   #nextId = 1;
@@ -57,11 +59,17 @@ export class BacktestWorkerPool {
 
   constructor(size: number) {
     if (!Number.isSafeInteger(size) || size < 1) throw new RangeError(`a backtest pool needs at least one worker, got ${size}`);
-    for (let index = 0; index < size; index += 1) this.#slots.push(this.#startSlot());
+    this.#size = size;
   }
 
+  /** Most threads this pool runs. */
   get size(): number {
-    return this.#slots.length;
+    return this.#size;
+  }
+
+  /** Jobs waiting for a free thread. */
+  get queued(): number {
+    return this.#queue.length;
   }
 
   /** Runs `job` on the next free worker; `onProgress` hears candles done and to do. */
@@ -121,6 +129,9 @@ export class BacktestWorkerPool {
   }
 
   #dispatch(): void {
+    while (this.#queue.length > 0 && this.#slots.length < this.#size && this.#slots.every((slot) => slot.current !== undefined)) {
+      this.#slots.push(this.#startSlot());
+    }
     for (const slot of this.#slots) {
       if (slot.current !== undefined) continue;
       const next = this.#queue.shift();

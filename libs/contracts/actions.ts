@@ -23,7 +23,7 @@ export const ACTION = {
     decisions: 'decisions', orders: 'orders', trades: 'trades', position: 'position',
     scheduled: 'scheduled', markFailed: 'markFailed', dailyReset: 'dailyReset', markets: 'markets',
   },
-  strategy: { catalog: 'catalog' },
+  strategy: { catalog: 'catalog', createBacktest: 'createBacktest', getBacktest: 'getBacktest', listBacktests: 'listBacktests' },
   risk: { approve: 'approve' },
   execution: { sweep: 'sweep' },
   scheduler: { clocks: 'clocks' },

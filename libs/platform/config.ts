@@ -45,6 +45,8 @@ export interface Config {
   readonly redisPrefix: string;
   /** Name of this platform instance in logs and node ids. */
   readonly namespace: string;
+  /** Worker threads running users' backtests in this process (0: it runs none, another replica does). */
+  readonly backtestWorkers: number;
 }
 
 /** A configuration problem, naming the variable. */
@@ -176,6 +178,7 @@ export function loadConfig(env: Env = process.env, options: { isTerminal?: boole
     busPrefix: name(env, 'BUS_PREFIX', 'tradebot'),
     redisPrefix: name(env, 'REDIS_PREFIX', 'tradebot'),
     namespace: name(env, 'NAMESPACE', 'tradebot'),
+    backtestWorkers: integer(env, 'BACKTEST_WORKERS', 1, 0, 64),
   };
 }
 

@@ -34,12 +34,28 @@ export interface ExitLevels {
  */
 const FLOAT_MARGIN = 1e-9;
 
+/** Multipliers of the entry price at the stop and the target, per settings object (a bot's or a backtest's, reused for every fill). */
+const EXIT_FACTORS = new WeakMap<RiskSettings, { readonly stop: Decimal | undefined; readonly target: Decimal | undefined }>();
+
+function exitFactors(settings: RiskSettings): { readonly stop: Decimal | undefined; readonly target: Decimal | undefined } {
+  let factors = EXIT_FACTORS.get(settings);
+  if (factors === undefined) {
+    factors = {
+      stop: settings.stopLossPercent === null ? undefined : new Decimal(100 - settings.stopLossPercent).div(100),
+      target: settings.takeProfitPercent === null ? undefined : new Decimal(100 + settings.takeProfitPercent).div(100),
+    };
+    EXIT_FACTORS.set(settings, factors);
+  }
+  return factors;
+}
+
 /** The exit levels of `position` under `settings`, or undefined when flat. */
 export function exitLevels(position: Position, settings: RiskSettings): ExitLevels | undefined {
   const entryPrice = averageEntryPrice(position);
   if (entryPrice === undefined) return undefined;
-  const stopPrice = settings.stopLossPercent === null ? undefined : entryPrice.mul(new Decimal(100 - settings.stopLossPercent).div(100));
-  const targetPrice = settings.takeProfitPercent === null ? undefined : entryPrice.mul(new Decimal(100 + settings.takeProfitPercent).div(100));
+  const factors = exitFactors(settings);
+  const stopPrice = factors.stop === undefined ? undefined : entryPrice.mul(factors.stop);
+  const targetPrice = factors.target === undefined ? undefined : entryPrice.mul(factors.target);
   return {
     entryPrice,
     stopPrice,

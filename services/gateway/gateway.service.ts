@@ -110,7 +110,11 @@ export function createGatewayService(deps: GatewayServiceDeps): ServiceSchema {
           onAfterCall(this: unknown, ctx: Context<unknown, { $location?: string }>, _route: unknown, request: ApiRequest, response: ServerResponse, data: unknown) {
             response.statusCode = request.$alias?.status ?? 200;
             const location = request.$alias?.location;
-            if (location) ctx.meta.$location = `${API_PREFIX}${location.replace('{id}', String((data as { id?: unknown }).id ?? ''))}`;
+            if (location) {
+              ctx.meta.$location = `${API_PREFIX}${location.replace('{id}', String((data as { id?: unknown }).id ?? ''))}`;
+              // moleculer-web sends Location itself only with 201 and redirects; a 202 names where to watch too.
+              response.setHeader('Location', ctx.meta.$location);
+            }
             return data;
           },
         },

@@ -163,6 +163,30 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
     equity: decimal, initialBalance: decimal, totalProfit: decimal, tradesToday: { type: 'integer' }, realizedProfitToday: decimal,
     lastCandleTime: nullableTime, updatedAt: time,
   }),
+  Backtest: {
+    ...object({
+      id: { type: 'string', format: 'uuid' },
+      status: { enum: ['queued', 'running', 'completed', 'failed'] },
+      progress: { type: 'number', minimum: 0, maximum: 1 },
+      request: { type: 'object', description: 'The backtest as accepted, every default filled in' },
+      error: nullableText,
+      createdAt: time,
+      startedAt: nullableTime,
+      finishedAt: nullableTime,
+      result: {
+        anyOf: [
+          object({
+            strategy: text, params: { type: 'object' }, market: text, timeframe: text, feeRate: decimal, slippageRate: decimal, risk: { type: 'object' },
+            metrics: { type: 'object', description: 'trades, win rate, total and annualised return, max drawdown, Sharpe, Sortino, exposure, buy and hold, final balances' },
+            trades: { type: 'array', items: { type: 'object' } },
+            equity: { type: 'array', items: object({ time, equity: { type: 'number' } }) },
+          }),
+          { type: 'null' },
+        ],
+      },
+    }),
+  },
+  BacktestList: object({ items: { type: 'array', items: { type: 'object', description: 'A Backtest without its result' } } }),
   DecisionPage: page('Decision'),
   OrderPage: page('Order'),
   TradePage: page('Trade'),
@@ -173,6 +197,7 @@ const ERROR_RESPONSES: Record<string, string> = {
   '401': 'Missing or invalid bearer token',
   '404': 'No such resource (or not yours)',
   '409': 'The resource is in a state that forbids this',
+  '429': 'Too many requests of this kind at once',
   '413': 'Request body too large',
   '422': 'A field is invalid; `error.field` names it',
   '500': 'Unexpected failure; `error.requestId` identifies it in the logs',
@@ -232,6 +257,7 @@ export function buildOpenApiDocument(paramsOf: (action: string) => Record<string
 function errorApplies(route: RouteSpec, status: string): boolean {
   if (status === '401' || status === '404') return !route.public || route.path.includes(':');
   if (status === '409') return route.method !== 'GET';
+  if (status === '429') return route.action.endsWith('.createBacktest');
   if (status === '413') return route.method === 'POST' || route.method === 'PATCH';
   return true;
 }

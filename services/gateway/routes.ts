@@ -47,4 +47,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/bots/:id/orders', action: ACTIONS.bots.orders, summary: 'Orders, newest first', tag: 'history', response: 'OrderPage' },
   { method: 'GET', path: '/bots/:id/trades', action: ACTIONS.bots.trades, summary: 'Trades (fills), newest first', tag: 'history', response: 'TradePage' },
   { method: 'GET', path: '/bots/:id/position', action: ACTIONS.bots.position, summary: 'Position, balances and profit', tag: 'history', response: 'Position' },
+  { method: 'GET', path: '/backtests', action: ACTIONS.strategy.listBacktests, summary: "The caller's backtests, newest first", tag: 'backtests', response: 'BacktestList' },
+  { method: 'POST', path: '/backtests', action: ACTIONS.strategy.createBacktest, summary: 'Queue a backtest (it runs on a worker thread)', tag: 'backtests', status: 202, response: 'Backtest', location: '/backtests/{id}' },
+  { method: 'GET', path: '/backtests/:id', action: ACTIONS.strategy.getBacktest, summary: 'A backtest: status, progress and, once completed, its report', tag: 'backtests', response: 'Backtest' },
 ];

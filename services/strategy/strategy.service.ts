@@ -1,9 +1,10 @@
 /**
  * The strategy service: consumes ticks from the bus (one bot at a time per partition) and
- * decides on each closed candle through the shared trading code; also lists the strategy
- * catalog with parameter schemas.
+ * decides on each closed candle through the shared trading code; lists the strategy
+ * catalog with parameter schemas; and runs users' backtests (strategy evaluation on
+ * history) on worker threads, never on the event loop that serves the other actions.
  */
-import type { ServiceSchema } from 'moleculer';
+import { Errors, type Context, type ServiceSchema } from 'moleculer';
 import { ACTION, ACTIONS, SERVICES } from '../../libs/contracts/actions.ts';
 import { EVENTS, type DecisionRecordedEvent } from '../../libs/contracts/events.ts';
 import { orderMessageId, STREAMS, type StreamPayloads, type TickMessage } from '../../libs/contracts/streams.ts';
@@ -15,6 +16,14 @@ import type { Clock } from '../../libs/platform/clock.ts';
 import type { RiskVerdict } from '../../libs/risk/pre-trade-check.ts';
 import { listStrategies } from '../../libs/strategies/registry.ts';
 import { processTick, type TickPorts } from '../../libs/trading/tick-processor.ts';
+import { BacktestRunner, DEFAULT_BACKTEST_RUNNER_OPTIONS, type BacktestRunnerOptions } from '../../libs/backtest/backtest-runner.ts';
+import { jobForRequest, resolveBacktestRequest, type BacktestDataContext, type BacktestInput, type BacktestRequest } from '../../libs/backtest/backtest-request.ts';
+import type { BacktestWorkerPool } from '../../libs/backtest/worker-pool.ts';
+import type { BacktestRepository } from '../../libs/db/backtest.repository.ts';
+import { callerOf, type CallerMeta } from '../shared/caller.ts';
+import { ERROR_CODES, invalidField, notFound } from '../shared/errors.ts';
+import { backtestIdParams, createBacktestParams, listBacktestsParams } from './backtest-schemas.ts';
+import { backtestSummaryView, backtestView } from './backtest-views.ts';
 
 export interface StrategyServiceDeps {
   readonly bus: Bus<StreamPayloads>;
@@ -23,7 +32,17 @@ export interface StrategyServiceDeps {
   readonly clock: Clock;
   readonly newId: () => string;
   readonly consume?: ConsumeOptions;
+  /** Backtests: where they are kept, the threads that run them (none: this replica only accepts them), and what data they may read. */
+  readonly backtests: {
+    readonly repository: BacktestRepository;
+    readonly pool: BacktestWorkerPool | undefined;
+    readonly data: BacktestDataContext;
+    readonly runner?: Partial<BacktestRunnerOptions>;
+  };
 }
+
+/** Backtests a user may have queued or running at once. */
+export const MAX_UNFINISHED_BACKTESTS = 3;
 
 /** A tick put back until the bot's earlier order settles (the bus redelivers it shortly). */
 class OrdersOpenError extends Error {
@@ -51,6 +70,8 @@ function catalogEntry(strategy: ReturnType<typeof listStrategies>[number]) {
 
 export function createStrategyService(deps: StrategyServiceDeps): ServiceSchema {
   let subscription: Subscription | undefined;
+  let runner: BacktestRunner | undefined;
+  const backtests = deps.backtests;
 
   return {
     name: SERVICES.strategy,
@@ -59,6 +80,35 @@ export function createStrategyService(deps: StrategyServiceDeps): ServiceSchema 
         visibility: 'published',
         async handler() {
           return { items: listStrategies().map(catalogEntry) };
+        },
+      },
+      [ACTION.strategy.createBacktest]: {
+        params: createBacktestParams,
+        async handler(ctx: Context<BacktestInput, CallerMeta>) {
+          const caller = callerOf(ctx);
+          const resolved = resolveBacktestRequest(ctx.params, backtests.data);
+          if (resolved.kind === 'invalid') throw invalidField(resolved.field, resolved.message);
+          if ((await backtests.repository.countUnfinished(caller.id)) >= MAX_UNFINISHED_BACKTESTS) {
+            throw new Errors.MoleculerClientError(`you already have ${MAX_UNFINISHED_BACKTESTS} backtests queued or running; wait for one to finish`, 429, ERROR_CODES.rateLimited);
+          }
+          const row = await backtests.repository.create(deps.newId(), caller.id, { ...resolved.request }, new Date(deps.clock.now()));
+          runner?.kick();
+          return backtestView(row);
+        },
+      },
+      [ACTION.strategy.getBacktest]: {
+        params: backtestIdParams,
+        async handler(ctx: Context<{ id: string }, CallerMeta>) {
+          const row = await backtests.repository.findOwned(callerOf(ctx).id, ctx.params.id);
+          if (!row) throw notFound('backtest');
+          return backtestView(row);
+        },
+      },
+      [ACTION.strategy.listBacktests]: {
+        params: listBacktestsParams,
+        async handler(ctx: Context<{ limit?: number }, CallerMeta>) {
+          const rows = await backtests.repository.listOwned(callerOf(ctx).id, ctx.params.limit ?? 50);
+          return { items: rows.map(backtestSummaryView) };
         },
       },
     },
@@ -97,8 +147,25 @@ export function createStrategyService(deps: StrategyServiceDeps): ServiceSchema 
         }
       };
       subscription = await deps.bus.consume(STREAMS.ticks, handle, deps.consume);
+      if (backtests.pool) {
+        runner = new BacktestRunner(
+          {
+            claimNext: (now, staleBefore) => backtests.repository.claimNext(now, staleBefore),
+            heartbeat: (id, progress, now) => backtests.repository.heartbeat(id, progress, now),
+            complete: (id, report, now) => backtests.repository.complete(id, { ...report }, now),
+            fail: (id, error, now) => backtests.repository.fail(id, error, now),
+            jobFor: (request) => jobForRequest(request as unknown as BacktestRequest, backtests.data),
+            clock: deps.clock,
+            logger,
+          },
+          backtests.pool,
+          { ...DEFAULT_BACKTEST_RUNNER_OPTIONS, ...backtests.runner },
+        );
+        runner.start();
+      }
     },
     async stopped() {
+      await runner?.stop();
       await subscription?.stop();
     },
   };

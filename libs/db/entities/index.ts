@@ -7,7 +7,10 @@ import { MarketClockEntity } from './market-clock.entity.ts';
 import { OrderEntity } from './order.entity.ts';
 import { PositionEntity } from './position.entity.ts';
 import { UserEntity } from './user.entity.ts';
+import { BacktestEntity } from './backtest.entity.ts';
+import { CandleEntity } from './candle.entity.ts';
 
-export const ENTITIES = [UserEntity, BotEntity, BotStateEntity, DecisionEntity, OrderEntity, FillEntity, PositionEntity, MarketClockEntity];
+export const ENTITIES = [UserEntity, BotEntity, BotStateEntity, DecisionEntity, OrderEntity, FillEntity, PositionEntity, MarketClockEntity, BacktestEntity, CandleEntity];
 
 export { BotEntity, BotStateEntity, DecisionEntity, FillEntity, MarketClockEntity, OrderEntity, PositionEntity, UserEntity };
+export { BacktestEntity, CandleEntity };

@@ -1,5 +1,6 @@
 import t, { type Test } from 'tap';
 import { migrateDatabase, openDatabase, pendingMigrations, type Database } from '../../../libs/db/database.ts';
+import { MIGRATIONS } from '../../../libs/db/migrations/index.ts';
 import { createLogger } from '../../../libs/platform/logger.ts';
 import { createTestDatabase } from '../../support/postgres.ts';
 import { temporaryDataDir } from '../../support/platform.ts';
@@ -13,8 +14,9 @@ async function columnDrift(database: Database): Promise<string[]> {
 }
 
 async function checkDatabase(t: Test, database: Database) {
-  t.same(await pendingMigrations(database), ['20261124-initial'], 'the initial migration is pending on an empty database');
-  t.same(await migrateDatabase(database), ['20261124-initial']);
+  const names = MIGRATIONS.map((migration) => migration.name);
+  t.same(await pendingMigrations(database), names, 'every migration is pending on an empty database');
+  t.same(await migrateDatabase(database), names);
   t.same(await migrateDatabase(database), [], 'migrating again applies nothing');
   t.same(await columnDrift(database), [], 'tables and columns match the entities exactly');
   const connection = database.orm.em.getConnection();
