@@ -25,7 +25,9 @@ import type { MarketSource } from '../libs/market/market-source.ts';
 import { loadReplayMarket, type ReplayMarket } from '../libs/market/replay-market.ts';
 import { createSimulatedMarket } from '../libs/market/simulated-market.ts';
 import { systemClock, type Clock } from '../libs/platform/clock.ts';
-import type { Config } from '../libs/platform/config.ts';
+import { ConfigError, type Config } from '../libs/platform/config.ts';
+import { CandleRepository } from '../libs/db/candle.repository.ts';
+import { createCcxtMarket, UnknownCcxtExchangeError, type CandleStore } from '../libs/market/ccxt-market.ts';
 import { createLogger, type Logger } from '../libs/platform/logger.ts';
 import { createTokenSigner } from '../libs/platform/tokens.ts';
 import { createBotsService } from './bots/bots.service.ts';
@@ -85,10 +87,23 @@ export function backtestDataContext(config: Config, marketData: MarketData): Bac
   };
 }
 
-/** Market sources from configuration: the simulated market always, replay when a folder is given. */
-export async function createMarketSources(config: Config): Promise<MarketSource[]> {
+/**
+ * Market sources from configuration: the simulated market always, replay when a folder is
+ * given, and a ccxt source per exchange in CCXT_EXCHANGES (none by default, so the
+ * embedded platform never loads ccxt nor uses the network).
+ */
+export async function createMarketSources(config: Config, ccxt?: { store: CandleStore; clock: Clock }): Promise<MarketSource[]> {
   const sources: MarketSource[] = [createSimulatedMarket({ seed: config.simulationSeed, startTime: config.simulationStart, speed: config.simulationSpeed })];
   if (config.replayDir) sources.push(await loadReplayMarket({ directory: config.replayDir, speed: config.replaySpeed }));
+  for (const exchangeId of config.ccxtExchanges) {
+    if (!ccxt) throw new Error('ccxt market sources need a candle store and a clock');
+    try {
+      sources.push(await createCcxtMarket({ exchangeId, store: ccxt.store, clock: ccxt.clock }));
+    } catch (error) {
+      if (error instanceof UnknownCcxtExchangeError) throw new ConfigError('CCXT_EXCHANGES', error.message);
+      throw error;
+    }
+  }
   return sources;
 }
 
@@ -103,7 +118,7 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
   if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
 
   const bus: Bus<StreamPayloads> = createInProcessBus<StreamPayloads>({ partitions: config.busPartitions, logger });
-  const marketData = new MarketData(await createMarketSources(config));
+  const marketData = new MarketData(await createMarketSources(config, { store: new CandleRepository(database), clock }));
   const bots = new BotRepository(database);
   const trading = new TradingRepository(database);
   const exchanges = createExchangeRegistry();

@@ -1,6 +1,6 @@
 /**
- * Where candles come from: the simulated market, the replay of candle files, and (later)
- * live exchanges through ccxt. Every source answers the same questions so the scheduler,
+ * Where candles come from: the simulated market, the replay of candle files, and live
+ * exchanges' public candles through ccxt. Every source answers the same questions so the scheduler,
  * the strategy service and the backtest never care which one a bot uses.
  */
 import type { Candle } from '../domain/candle.ts';
@@ -32,4 +32,10 @@ export interface MarketSource {
   candles(symbol: string, timeframe: Timeframe, from: number, to: number): Promise<readonly Candle[]>;
   /** How time advances on `symbol`'s market. */
   clock(symbol: string): MarketClockSpec;
+  /**
+   * Loads what `hasMarket` and `listMarkets` need to answer exactly, when the source must
+   * ask someone (a ccxt exchange's market list, over the network). Sources that know
+   * their markets leave it out.
+   */
+  prepare?(): Promise<void>;
 }

@@ -47,6 +47,8 @@ export interface Config {
   readonly namespace: string;
   /** Worker threads running users' backtests in this process (0: it runs none, another replica does). */
   readonly backtestWorkers: number;
+  /** ccxt exchange ids whose public candles are market sources ("ccxt:<id>"); empty: none (offline). */
+  readonly ccxtExchanges: readonly string[];
 }
 
 /** A configuration problem, naming the variable. */
@@ -123,6 +125,17 @@ function name(env: Env, variable: string, fallback: string): string {
   return raw;
 }
 
+/** A comma-separated list of ccxt exchange ids (lowercase letters and digits), e.g. "binance,kraken". */
+function exchangeIds(env: Env, variable: string): readonly string[] {
+  const raw = text(env, variable);
+  if (raw === undefined) return [];
+  const ids = raw.split(',').map((id) => id.trim()).filter((id) => id !== '');
+  for (const id of ids) {
+    if (!/^[a-z][a-z0-9]{1,31}$/.test(id)) throw new ConfigError(variable, `must be ccxt exchange ids separated by commas, such as binance,kraken; got ${JSON.stringify(id)}`);
+  }
+  return [...new Set(ids)];
+}
+
 /** Shortest secret accepted: 32 bytes of entropy written as hex or base64 is at least this long. */
 const MINIMUM_SECRET_LENGTH = 32;
 
@@ -179,6 +192,7 @@ export function loadConfig(env: Env = process.env, options: { isTerminal?: boole
     redisPrefix: name(env, 'REDIS_PREFIX', 'tradebot'),
     namespace: name(env, 'NAMESPACE', 'tradebot'),
     backtestWorkers: integer(env, 'BACKTEST_WORKERS', 1, 0, 64),
+    ccxtExchanges: exchangeIds(env, 'CCXT_EXCHANGES'),
   };
 }
 

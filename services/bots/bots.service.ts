@@ -17,7 +17,7 @@ import type { Clock } from '../../libs/platform/clock.ts';
 import { DEFAULT_RISK, type RiskSettingsRecord } from '../../libs/risk/risk-settings.ts';
 import { resolveStrategyParams } from '../../libs/strategies/registry.ts';
 import { callerOf, type CallerMeta } from '../shared/caller.ts';
-import { conflict, invalidField, notFound } from '../shared/errors.ts';
+import { conflict, invalidField, notFound, unavailable } from '../shared/errors.ts';
 import { botIdParams, createBotParams, listBotsParams, MAXIMUM_AMOUNT, pageParams, updateBotParams } from './bot-schemas.ts';
 import { botView, decisionView, orderView, positionView, tradeView } from './bot-views.ts';
 
@@ -92,6 +92,17 @@ export function createBotsService(deps: BotsServiceDeps): ServiceSchema {
     };
   }
 
+  /** Lets a source that must ask someone for its market list (a ccxt exchange) load it before a bot is checked against it. */
+  async function prepareSource(sourceId: string): Promise<void> {
+    const source = deps.marketData.source(sourceId);
+    if (!source?.prepare) return;
+    try {
+      await source.prepare();
+    } catch (error) {
+      throw unavailable(`market source ${sourceId} cannot be reached right now (${error instanceof Error ? error.message : String(error)}); try again shortly`);
+    }
+  }
+
   async function ownedBot(userId: string, botId: string): Promise<BotRow> {
     const bot = await deps.bots.findOwned(userId, botId);
     if (!bot) throw notFound('bot');
@@ -142,6 +153,7 @@ export function createBotsService(deps: BotsServiceDeps): ServiceSchema {
         params: createBotParams,
         async handler(ctx: BotContext<BotInput & { name: string }>) {
           const caller = callerOf(ctx);
+          await prepareSource(ctx.params.marketSource ?? DEFAULT_SOURCE);
           const configuration = configure(ctx.params);
           const bot = await deps.bots.create(caller.id, deps.newId(), configuration, now());
           announce(ctx, bot);
@@ -174,6 +186,7 @@ export function createBotsService(deps: BotsServiceDeps): ServiceSchema {
             announce(ctx, renamed);
             return botView(renamed);
           }
+          await prepareSource(ctx.params.marketSource ?? current.marketSource);
           const configuration = configure({ ...ctx.params, name: name ?? current.name }, current);
           const bot = await lifecycle(() =>
             deps.bots.applyCommand(caller.id, id, 'reconfigure', now(), {

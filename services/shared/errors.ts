@@ -34,3 +34,8 @@ export function conflict(reason: string): Errors.MoleculerClientError {
 export function unauthorized(message = 'a valid bearer token is required'): Errors.MoleculerClientError {
   return new Errors.MoleculerClientError(message, 401, ERROR_CODES.unauthorized);
 }
+
+/** Something the request needs is down for now (503); the client may retry. */
+export function unavailable(message: string): Errors.MoleculerError {
+  return new Errors.MoleculerError(message, 503, ERROR_CODES.unavailable);
+}

@@ -14,6 +14,7 @@ import { TradingRepository } from '../../libs/db/trading.repository.ts';
 import { UserRepository } from '../../libs/db/user.repository.ts';
 import { createExchangeRegistry } from '../../libs/exchange/exchange-registry.ts';
 import { MarketData } from '../../libs/market/market-data.ts';
+import type { MarketSource } from '../../libs/market/market-source.ts';
 import { createLogger } from '../../libs/platform/logger.ts';
 import { approveIntent } from '../../libs/risk/pre-trade-check.ts';
 import { riskSettingsFromRecord } from '../../libs/risk/risk-settings.ts';
@@ -36,7 +37,13 @@ export interface TradingFixture {
   close(): Promise<void>;
 }
 
-export async function createTradingFixture(candles: readonly Candle[], options: { databaseUrl?: string } = {}): Promise<TradingFixture> {
+export interface TradingFixtureOptions {
+  readonly databaseUrl?: string;
+  /** Market sources instead of the in-memory "memory" source over `candles` (built once the database is open). */
+  readonly sources?: (database: Database) => Promise<MarketSource[]>;
+}
+
+export async function createTradingFixture(candles: readonly Candle[], options: TradingFixtureOptions = {}): Promise<TradingFixture> {
   const folder = temporaryDataDir();
   const logger = createLogger({ level: 'warn', pretty: false });
   const database = await openDatabase({ databaseUrl: options.databaseUrl, dataDir: folder.path, poolSize: 4, logger });
@@ -47,7 +54,7 @@ export async function createTradingFixture(candles: readonly Candle[], options: 
   const bots = new BotRepository(database);
   const trading = new TradingRepository(database);
   const history = new HistoryRepository(database);
-  const marketData = new MarketData([memorySource('memory', 'ETH/BTC', '1m', candles)]);
+  const marketData = new MarketData(options.sources ? await options.sources(database) : [memorySource('memory', 'ETH/BTC', '1m', candles)]);
   const exchanges = createExchangeRegistry();
   const published: { botId: string; orderId: string }[] = [];
   const failures: { botId: string; reason: string }[] = [];
