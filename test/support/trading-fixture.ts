@@ -19,7 +19,7 @@ import { createLogger } from '../../libs/platform/logger.ts';
 import { approveIntent } from '../../libs/risk/pre-trade-check.ts';
 import { riskSettingsFromRecord } from '../../libs/risk/risk-settings.ts';
 import { processOrder } from '../../libs/trading/order-processor.ts';
-import { processTick, type TickPorts } from '../../libs/trading/tick-processor.ts';
+import { processTick, type TickOptions, type TickPorts } from '../../libs/trading/tick-processor.ts';
 import { botConfiguration, memorySource } from './builders.ts';
 import { temporaryDataDir } from './platform.ts';
 
@@ -32,7 +32,7 @@ export interface TradingFixture {
   readonly published: { botId: string; orderId: string }[];
   readonly failures: { botId: string; reason: string }[];
   createRunningBot(overrides?: Partial<BotConfiguration>): Promise<string>;
-  tick(botId: string, candleTime: number, overrides?: Partial<TickPorts>): ReturnType<typeof processTick>;
+  tick(botId: string, candleTime: number, overrides?: Partial<TickPorts>, options?: TickOptions): ReturnType<typeof processTick>;
   placeOrder(orderId: string): ReturnType<typeof processOrder>;
   close(): Promise<void>;
 }
@@ -91,7 +91,7 @@ export async function createTradingFixture(candles: readonly Candle[], options: 
       await bots.applyCommand(userId, id, 'start', new Date());
       return id;
     },
-    tick: (botId, candleTime, overrides = {}) => processTick(botId, candleTime, { ...ports(), ...overrides }),
+    tick: (botId, candleTime, overrides = {}, options = {}) => processTick(botId, candleTime, { ...ports(), ...overrides }, options),
     placeOrder: (orderId) =>
       processOrder(orderId, {
         findOrder: (id) => trading.findOrder(id),

@@ -102,3 +102,20 @@ t.test('an infrastructure failure is an error for the bus to retry, and does not
   t.same(fixture.failures.filter((failure) => failure.botId === botId), []);
   t.equal((await fixture.history.decisions(botId, { limit: 10 }, (row) => row)).items.length, 0, 'nothing half-written');
 });
+
+t.test('while an order of the bot is still open, a tick that may wait decides nothing; once it fills the candle is decided on the new position', async (t) => {
+  const botId = await fixture.createRunningBot();
+  let index = 10;
+  for (; index < 60 && ordersOf(botId).length === 0; index += 1) await fixture.tick(botId, at(index));
+  const [orderId] = ordersOf(botId);
+  t.ok(orderId, `an order was committed on candle ${index - 1}`);
+  const waiting = await fixture.tick(botId, at(index), {}, { waitForOpenOrders: true });
+  t.equal(waiting.skipped, 'orders-open');
+  t.equal(waiting.decided, 0);
+  t.equal((await fixture.history.decisions(botId, { limit: 100 }, (row) => row)).items[0]?.candleTime.getTime(), at(index - 1), 'nothing recorded for the candle yet');
+  await fixture.placeOrder(orderId!);
+  const decided = await fixture.tick(botId, at(index), {}, { waitForOpenOrders: true });
+  t.equal(decided.decided, 1, 'decided once the order settled');
+  const position = await fixture.history.position(botId);
+  t.ok(Number(position?.position.quantity) > 0, 'on the position the buy made');
+});
