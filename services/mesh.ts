@@ -55,8 +55,11 @@ export interface MeshOptions {
   /** Real time; tests may pass their own. */
   readonly clock?: Clock;
   readonly nodeID?: string;
-  /** Fine-tuning for tests: scheduler pass interval and outbox sweep timings. */
-  readonly tuning?: { schedulerStepMs?: number; sweepIntervalMs?: number; sweepAfterMs?: number };
+  /**
+   * Fine-tuning for tests: scheduler pass interval, how many late candles a scheduler pass
+   * still publishes a tick for (the rest are caught up by the strategy), and outbox sweep timings.
+   */
+  readonly tuning?: { schedulerStepMs?: number; schedulerBackfill?: number; sweepIntervalMs?: number; sweepAfterMs?: number };
 }
 
 export interface Mesh {
@@ -134,7 +137,11 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
     },
     bots: () => [createBotsService({ bots, history: new HistoryRepository(database), trading, marketData, clock, newId })],
     scheduler: () => [
-      createSchedulerService({ bus, bots, clocks: new MarketClockRepository(database), marketData, clock, ...(tuning.schedulerStepMs ? { stepMs: tuning.schedulerStepMs } : {}) }),
+      createSchedulerService({
+        bus, bots, clocks: new MarketClockRepository(database), marketData, clock,
+        ...(tuning.schedulerStepMs ? { stepMs: tuning.schedulerStepMs } : {}),
+        ...(tuning.schedulerBackfill ? { options: { maxBackfill: tuning.schedulerBackfill } } : {}),
+      }),
     ],
     strategy: () => [
       createStrategyService({
