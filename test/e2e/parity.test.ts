@@ -21,8 +21,8 @@ import type { RiskSettingsRecord } from '../../libs/risk/risk-settings.ts';
 import { eventually, SHARED_DATA, startTestPlatform, temporaryDataDir } from '../support/platform.ts';
 
 /** The first candles of the recorded ETH/BTC file, with one taken out to make a gap. */
-const CANDLES = 300;
-const GAP_INDEX = 150;
+const CANDLES = 200;
+const GAP_INDEX = 100;
 const rows = (JSON.parse(readFileSync(path.join(SHARED_DATA, 'ETH_BTC-1m.json'), 'utf8')) as unknown[]).slice(0, CANDLES).filter((_, index) => index !== GAP_INDEX);
 const replayDir = mkdtempSync(path.join(os.tmpdir(), 'tradebot-parity-'));
 t.teardown(() => rmSync(replayDir, { recursive: true, force: true }));
@@ -58,7 +58,8 @@ t.test('live bots and backtests over the same candles decide the same and fill t
     t.equal(created.status, 201, `${bot.strategy} bot created`);
     botIds.push(created.body.id);
   }
-  for (const id of botIds) t.equal((await client.post(`/bots/${id}/start`)).body.status, 'running');
+  const started = await Promise.all(botIds.map((id) => client.post(`/bots/${id}/start`)));
+  t.same(started.map((response) => response.body.status), BOTS.map(() => 'running'));
 
   const connection = platform.mesh.database.em().getConnection();
   await eventually(async () => {
@@ -97,7 +98,7 @@ t.test('live bots and backtests over the same candles decide the same and fill t
     );
     t.equal(exact(state!.quote_balance), backtest.balances.quote.toFixed(), `${bot.strategy}: the same quote balance`);
     t.equal(exact(state!.base_balance), backtest.balances.base.toFixed(), `${bot.strategy}: the same base balance`);
-    t.ok(backtest.fills.length >= 10, `${bot.strategy}: traded (${backtest.fills.length} fills)`);
+    t.ok(backtest.fills.length >= 5, `${bot.strategy}: traded (${backtest.fills.length} fills)`);
     t.ok(liveDecisions.some((row) => row.outcome === 'no-data'), `${bot.strategy}: the gap was decided as no-data on both sides`);
   }
   const dca = await connection.execute<{ buys: string }[]>(

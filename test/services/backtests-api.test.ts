@@ -108,3 +108,17 @@ t.test('a user may have only a few backtests queued or running at once', async (
   for (const id of ids) await finished(dave, id);
   t.equal((await dave.post('/backtests', replayBacktest)).status, 202, 'accepted again once they finished');
 });
+
+t.test('GET /strategies lists the six strategies with parameter schemas a form can be built from', async (t) => {
+  const response = await platform.api.as(undefined).get('/strategies');
+  t.equal(response.status, 200);
+  t.same(response.body.items.map((item: { name: string }) => item.name), ['bollinger-breakout', 'dca', 'ema-cross', 'macd-cross', 'rsi-reversion', 'sma-cross']);
+  for (const item of response.body.items) {
+    t.match(item, { title: String, description: String, parameters: { type: 'object', additionalProperties: false } });
+    for (const [name, schema] of Object.entries(item.parameters.properties) as [string, Record<string, unknown>][]) {
+      t.match(schema, { type: /^(integer|number)$/, default: Number, minimum: Number, maximum: Number, description: String }, `${item.name}.${name}`);
+    }
+  }
+  const dca = response.body.items.find((item: { name: string }) => item.name === 'dca');
+  t.same(Object.keys(dca.parameters.properties), ['period', 'entryDipPercent', 'stepPercent', 'targetPercent']);
+});

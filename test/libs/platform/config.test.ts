@@ -49,3 +49,11 @@ t.test('with an external database a JWT secret must be given', async (t) => {
   t.equal((errorOf(() => loadConfig({ DATA_DIR: t.testdir(), DATABASE_URL: 'postgres://localhost/x' })) as ConfigError).variable, 'JWT_SECRET');
   t.equal(loadConfig({ DATA_DIR: t.testdir(), DATABASE_URL: 'postgres://localhost/x', JWT_SECRET: 'k'.repeat(40) }).jwtSecret, 'k'.repeat(40));
 });
+
+t.test('backtest workers and ccxt exchanges: defaults keep the platform offline, bad values are named', async (t) => {
+  const dir = t.testdir();
+  t.match(loadConfig({ DATA_DIR: dir }), { backtestWorkers: 1, ccxtExchanges: [] });
+  t.match(loadConfig({ DATA_DIR: dir, BACKTEST_WORKERS: '0', CCXT_EXCHANGES: 'binance, kraken,binance' }), { backtestWorkers: 0, ccxtExchanges: ['binance', 'kraken'] });
+  t.equal((errorOf(() => loadConfig({ DATA_DIR: dir, BACKTEST_WORKERS: 'many' })) as ConfigError).variable, 'BACKTEST_WORKERS');
+  t.equal((errorOf(() => loadConfig({ DATA_DIR: dir, CCXT_EXCHANGES: 'Binance US' })) as ConfigError).variable, 'CCXT_EXCHANGES');
+});
