@@ -55,7 +55,7 @@ export interface BacktestHooks {
 }
 
 /** Candles between two progress reports. */
-export const PROGRESS_INTERVAL = 16_384;
+export const PROGRESS_INTERVAL = 4_096;
 
 export type BacktestOutcome = 'hold' | 'ordered' | 'denied' | 'no-data';
 

@@ -241,6 +241,8 @@ export function createBotsService(deps: BotsServiceDeps): ServiceSchema {
       },
       [ACTION.bots.markets]: {
         async handler() {
+          // Sources that must ask for their market list (ccxt exchanges, configured on purpose) load it first; one that cannot be reached lists none.
+          await Promise.all(deps.marketData.sources().map((source) => source.prepare?.().catch(() => undefined)));
           return {
             items: deps.marketData.sources().map((source) => ({ source: source.id, markets: source.listMarkets() })),
           };
