@@ -5,7 +5,7 @@
  */
 import type { Candle } from '../domain/candle.ts';
 import { Decimal } from '../domain/decimal.ts';
-import { isTimeframe, timeframeMs, type Timeframe } from '../domain/timeframe.ts';
+import { isTimeframe, type Timeframe } from '../domain/timeframe.ts';
 import type { PaperFillModel } from '../exchange/paper/paper-exchange.ts';
 import { aggregateCandles, isAggregatable } from '../market/candle-aggregation.ts';
 import { loadCandleFile } from '../market/candle-file.ts';
@@ -144,7 +144,6 @@ export class JobCache {
 export async function runJob(job: BacktestJob, cache: JobCache, onProgress?: (done: number, total: number) => void): Promise<{ run: BacktestRun; report: BacktestReport }> {
   const { loaded, indicators } = await cache.candles(job.data);
   const settings = settingsForJob(job, loaded.symbol, loaded.timeframe);
-  if (timeframeMs(settings.timeframe) <= 0) throw new BacktestInputError('bad timeframe');
   const run = runBacktest(loaded.candles, settings, { indicators, ...(onProgress ? { onProgress } : {}) });
   return { run, report: buildReport(run, job.report) };
 }

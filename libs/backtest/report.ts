@@ -2,7 +2,7 @@
  * A backtest's report: what a run amounted to, as plain JSON (decimal strings for money,
  * ISO times), for the CLI, the API and the HTML page; and its text form for a terminal.
  */
-import { timeframeMs } from '../domain/timeframe.ts';
+import { isTimeframe, timeframeMs } from '../domain/timeframe.ts';
 import type { RiskSettings, RiskSettingsRecord } from '../risk/risk-settings.ts';
 import type { BacktestRun } from './backtest.ts';
 import { computeMetrics, type BacktestMetrics } from './metrics.ts';
@@ -94,7 +94,8 @@ export function shortAmount(amount: string, significant = 10): string {
 /** The report as the CLI prints it. */
 export function formatReport(report: BacktestReport): string {
   const m = report.metrics;
-  const days = (m.lastCandleTime - m.firstCandleTime + timeframeMs(report.timeframe as never)) / 86_400_000;
+  const step = isTimeframe(report.timeframe) ? timeframeMs(report.timeframe) : 0;
+  const days = (m.lastCandleTime - m.firstCandleTime + step) / 86_400_000;
   const rows: [string, string][] = [
     ['strategy', `${report.strategy} ${JSON.stringify(report.params)}`],
     ['market', `${report.market} ${report.timeframe}, ${m.candles} candles, ${new Date(m.firstCandleTime).toISOString()} to ${new Date(m.lastCandleTime).toISOString()} (${days.toFixed(1)} days)`],
