@@ -30,6 +30,12 @@ function themeOptions() {
   };
 }
 
+/** Decimals that show a price's moves: 2 for BTC/USDT, 6 for ETH/BTC at 0.09. */
+export function pricePrecision(price: number | undefined): number {
+  if (!price || !Number.isFinite(price) || price <= 0) return 2;
+  return Math.min(10, Math.max(2, Math.ceil(-Math.log10(price)) + 4));
+}
+
 /** Candles, indicator lines and entry/exit markers. */
 export function PriceChart({ data, height = 380, label }: { data: ChartData; height?: number; label: string }) {
   const container = useRef<HTMLDivElement>(null);
@@ -63,6 +69,9 @@ export function PriceChart({ data, height = 380, label }: { data: ChartData; hei
   useEffect(() => {
     const api = chart.current;
     if (!api || !candles.current) return;
+    const precision = pricePrecision(data.candles.at(-1)?.close);
+    const priceFormat = { type: 'price' as const, precision, minMove: 10 ** -precision };
+    candles.current.applyOptions({ priceFormat });
     candles.current.setData(data.candles.map((candle) => ({ time: seconds(candle.time), open: candle.open, high: candle.high, low: candle.low, close: candle.close })));
     const wanted = new Set(data.indicators.map((line) => line.name));
     for (const [name, series] of lines.current) {
@@ -78,7 +87,7 @@ export function PriceChart({ data, height = 380, label }: { data: ChartData; hei
         const pane = line.pane === 'price' ? 0 : 1;
         series = histogram
           ? api.addSeries(HistogramSeries, { color: '#8b949e', priceLineVisible: false, lastValueVisible: false, title: line.name }, pane)
-          : api.addSeries(LineSeries, { color: LINE_COLOURS[index % LINE_COLOURS.length], lineWidth: 2, priceLineVisible: false, lastValueVisible: false, title: line.name }, pane);
+          : api.addSeries(LineSeries, { color: LINE_COLOURS[index % LINE_COLOURS.length], lineWidth: 2, priceLineVisible: false, lastValueVisible: false, title: line.name, ...(pane === 0 ? { priceFormat } : {}) }, pane);
         lines.current.set(line.name, series);
       }
       series.setData(line.points.map((point) => (histogram ? { time: seconds(point.time), value: point.value, color: point.value >= 0 ? UP : DOWN } : { time: seconds(point.time), value: point.value })));
