@@ -131,6 +131,8 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
     strategy: object({ name: text, params: { type: 'object', additionalProperties: { type: 'number' } } }),
     risk: object({ stakeAmount: decimal, maxPositionAmount: decimal, stopLossPercent: { type: ['number', 'null'] }, takeProfitPercent: { type: ['number', 'null'] } }),
     quoteBalance: decimal,
+    exchangeAccountId: { type: ['string', 'null'], format: 'uuid', description: 'Exchange account the bot trades on; null: paper trading' },
+    stopPolicy: { enum: ['cancel-orders', 'leave-orders'] },
     status: { enum: ['created', 'running', 'paused', 'stopped', 'error'] },
     statusReason: nullableText,
     createdAt: time,
@@ -219,7 +221,7 @@ export function buildOpenApiDocument(paramsOf: (action: string) => Record<string
       ...pathParams.map((name) => ({ name, in: 'path', required: true, schema: params[name] ? ruleToJsonSchema(params[name]) : { type: 'string' } })),
       ...(route.method === 'GET' ? Object.entries(rest).map(([name, rule]) => ({ name, in: 'query', required: !isOptional(rule), schema: ruleToJsonSchema(rule) })) : []),
     ];
-    const hasBody = route.method === 'POST' || route.method === 'PATCH';
+    const hasBody = route.method === 'POST' || route.method === 'PUT' || route.method === 'PATCH';
     const operation = {
       operationId: route.action,
       summary: route.summary,
@@ -258,6 +260,6 @@ function errorApplies(route: RouteSpec, status: string): boolean {
   if (status === '401' || status === '404') return !route.public || route.path.includes(':');
   if (status === '409') return route.method !== 'GET';
   if (status === '429') return route.action.endsWith('.createBacktest');
-  if (status === '413') return route.method === 'POST' || route.method === 'PATCH';
+  if (status === '413') return route.method === 'POST' || route.method === 'PUT' || route.method === 'PATCH';
   return true;
 }

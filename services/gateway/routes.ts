@@ -8,7 +8,7 @@ export const API_PREFIX = '/api';
 
 export const GATEWAY_ACTIONS = { health: 'gateway.health', openapi: 'gateway.openapi' } as const;
 
-export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface RouteSpec {
   readonly method: HttpMethod;
