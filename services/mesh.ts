@@ -34,6 +34,7 @@ import { createBotsService } from './bots/bots.service.ts';
 import { createExecutionService } from './execution/execution.service.ts';
 import { createAuthService } from './gateway/auth.service.ts';
 import { createGatewayService } from './gateway/gateway.service.ts';
+import { DEFAULT_WEB_ROOT } from './gateway/web-ui.ts';
 import { createRiskService } from './risk/risk.service.ts';
 import { createSchedulerService } from './scheduler/scheduler.service.ts';
 import { createStrategyService } from './strategy/strategy.service.ts';
@@ -131,7 +132,7 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
     gateway: () => {
       const tokens = createTokenSigner(config.jwtSecret, TOKEN_LIFETIME_SECONDS);
       return [
-        createGatewayService({ port: config.port, tokens, clock, version: packageVersion() }),
+        createGatewayService({ port: config.port, tokens, clock, version: packageVersion(), webRoot: DEFAULT_WEB_ROOT }),
         createAuthService({ users: new UserRepository(database), tokens, clock, newId }),
       ];
     },

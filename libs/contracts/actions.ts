@@ -16,7 +16,7 @@ export type ServiceName = (typeof SERVICES)[keyof typeof SERVICES];
 
 /** Local action names (as declared inside each service). */
 export const ACTION = {
-  auth: { register: 'register', login: 'login', me: 'me' },
+  auth: { register: 'register', login: 'login', me: 'me', listUsers: 'listUsers' },
   bots: {
     create: 'create', get: 'get', list: 'list', update: 'update', remove: 'remove',
     start: 'start', stop: 'stop', pause: 'pause',

@@ -8,8 +8,9 @@ import { EmailTakenError, type UserRepository, type UserRow } from '../../libs/d
 import type { Clock } from '../../libs/platform/clock.ts';
 import { decoyHash, hashPassword, verifyPassword } from '../../libs/platform/password.ts';
 import type { TokenSigner } from '../../libs/platform/tokens.ts';
-import { callerOf, type CallerMeta } from '../shared/caller.ts';
-import { conflict, notFound, unauthorized } from '../shared/errors.ts';
+import { InvalidCursorError } from '../../libs/db/pagination.ts';
+import { assertAdmin, callerOf, type CallerMeta } from '../shared/caller.ts';
+import { conflict, invalidField, notFound, unauthorized } from '../shared/errors.ts';
 
 export interface AuthServiceDeps {
   readonly users: UserRepository;
@@ -62,6 +63,22 @@ export function createAuthService(deps: AuthServiceDeps): ServiceSchema {
           const user = await deps.users.findById(callerOf(ctx).id);
           if (!user) throw notFound('user');
           return userView(user);
+        },
+      },
+      [ACTION.auth.listUsers]: {
+        params: {
+          $$strict: true,
+          limit: { type: 'number', integer: true, min: 1, max: 500, optional: true, convert: true, description: 'Items per page (default 50, at most 500).' },
+          cursor: { type: 'string', max: 200, optional: true, description: 'nextCursor of the previous page.' },
+        },
+        async handler(ctx: Context<{ limit?: number; cursor?: string }, CallerMeta>) {
+          assertAdmin(ctx);
+          try {
+            return await deps.users.list({ limit: ctx.params.limit ?? 50, cursor: ctx.params.cursor }, userView);
+          } catch (error) {
+            if (error instanceof InvalidCursorError) throw invalidField('cursor', error.message);
+            throw error;
+          }
         },
       },
     },

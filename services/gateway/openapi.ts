@@ -189,6 +189,7 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
     }),
   },
   BacktestList: object({ items: { type: 'array', items: { type: 'object', description: 'A Backtest without its result' } } }),
+  UserPage: page('User'),
   DecisionPage: page('Decision'),
   OrderPage: page('Order'),
   TradePage: page('Trade'),
@@ -197,6 +198,7 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
 const ERROR_RESPONSES: Record<string, string> = {
   '400': 'Malformed request (not JSON, or a bad query)',
   '401': 'Missing or invalid bearer token',
+  '403': 'The caller lacks the admin role',
   '404': 'No such resource (or not yours)',
   '409': 'The resource is in a state that forbids this',
   '429': 'Too many requests of this kind at once',
@@ -258,6 +260,7 @@ export function buildOpenApiDocument(paramsOf: (action: string) => Record<string
 
 function errorApplies(route: RouteSpec, status: string): boolean {
   if (status === '401' || status === '404') return !route.public || route.path.includes(':');
+  if (status === '403') return route.admin === true;
   if (status === '409') return route.method !== 'GET';
   if (status === '429') return route.action.endsWith('.createBacktest');
   if (status === '413') return route.method === 'POST' || route.method === 'PUT' || route.method === 'PATCH';

@@ -17,6 +17,8 @@ export interface RouteSpec {
   readonly action: string;
   /** Reachable without a token. */
   readonly public?: boolean;
+  /** Only for callers with the admin role (403 for others). */
+  readonly admin?: boolean;
   readonly summary: string;
   readonly tag: string;
   /** HTTP status of success (200 unless given). */
@@ -50,4 +52,5 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/backtests', action: ACTIONS.strategy.listBacktests, summary: "The caller's backtests, newest first", tag: 'backtests', response: 'BacktestList' },
   { method: 'POST', path: '/backtests', action: ACTIONS.strategy.createBacktest, summary: 'Queue a backtest (it runs on a worker thread)', tag: 'backtests', status: 202, response: 'Backtest', location: '/backtests/{id}' },
   { method: 'GET', path: '/backtests/:id', action: ACTIONS.strategy.getBacktest, summary: 'A backtest: status, progress and, once completed, its report', tag: 'backtests', response: 'Backtest' },
+  { method: 'GET', path: '/admin/users', action: ACTIONS.auth.listUsers, admin: true, summary: 'Every account, newest first (admin only)', tag: 'admin', response: 'UserPage' },
 ];

@@ -1,6 +1,6 @@
 /** The authenticated caller of an action, taken only from the verified token (ctx.meta). */
 import type { Context } from 'moleculer';
-import { unauthorized } from './errors.ts';
+import { forbidden, unauthorized } from './errors.ts';
 
 export interface Caller {
   readonly id: string;
@@ -17,4 +17,11 @@ export function callerOf(ctx: Context<unknown, CallerMeta>): Caller {
   const user = ctx.meta.user;
   if (!user) throw unauthorized();
   return user;
+}
+
+/** The caller when it is an admin; 401 without a caller, 403 for a user. */
+export function assertAdmin(ctx: Context<unknown, CallerMeta>): Caller {
+  const caller = callerOf(ctx);
+  if (caller.role !== 'admin') throw forbidden();
+  return caller;
 }

@@ -35,6 +35,11 @@ export function unauthorized(message = 'a valid bearer token is required'): Erro
   return new Errors.MoleculerClientError(message, 401, ERROR_CODES.unauthorized);
 }
 
+/** The caller is known but may not do this (403): admin-only routes for users. */
+export function forbidden(message = 'this needs the admin role'): Errors.MoleculerClientError {
+  return new Errors.MoleculerClientError(message, 403, ERROR_CODES.forbidden);
+}
+
 /** Something the request needs is down for now (503); the client may retry. */
 export function unavailable(message: string): Errors.MoleculerError {
   return new Errors.MoleculerError(message, 503, ERROR_CODES.unavailable);
