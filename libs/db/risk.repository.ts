@@ -29,7 +29,7 @@ export class RiskRepository {
   }
 
   async killSwitch(): Promise<KillSwitchState> {
-    const latest = await this.#database.em().findOne(KillSwitchChangeEntity, {}, { orderBy: { id: 'desc' } });
+    const [latest] = await this.#database.em().find(KillSwitchChangeEntity, {}, { orderBy: { id: 'desc' }, limit: 1 });
     if (!latest) return { mode: 'off', reason: null, changedBy: null, changedAt: null };
     return { mode: latest.mode, reason: latest.reason, changedBy: latest.changedByName, changedAt: latest.changedAt };
   }

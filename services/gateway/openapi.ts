@@ -138,6 +138,8 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
     createdAt: time,
     updatedAt: time,
   }),
+  RiskLimits: object({ dailyLossLimit: nullableDecimal, maxExposurePerMarket: nullableDecimal, updatedAt: { type: ['string', 'null'], format: 'date-time' } }),
+  KillSwitch: object({ mode: { enum: ['off', 'entries', 'all'] }, reason: nullableText, changedBy: nullableText, changedAt: { type: ['string', 'null'], format: 'date-time' } }),
   BotList: object({ items: { type: 'array', items: { $ref: '#/components/schemas/Bot' } } }),
   Deleted: object({ id: text, deleted: { const: true } }),
   Decision: object({
