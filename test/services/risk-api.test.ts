@@ -86,3 +86,17 @@ t.test('bots take the new risk settings, validated, and show every field with it
   t.equal(badProtection.status, 422);
   t.match(badProtection.body.error.field, /tradeLimit/);
 });
+
+t.test('the REPL kill switch command sets the switch with the operator and reason, and shows it', async (t) => {
+  const { killSwitchCommand, replCommands } = await import('../../services/risk/repl-commands.ts');
+  t.match(replCommands[0], { command: /^killswitch/ });
+  const printed: string[] = [];
+  await killSwitchCommand(platform.mesh.broker, { mode: 'entries', reason: ['maintenance', 'window'] }, (line) => printed.push(line));
+  t.match(JSON.parse(printed[0]!), { mode: 'entries', reason: 'maintenance window', changedBy: /^repl@/ });
+  await killSwitchCommand(platform.mesh.broker, { mode: 'sideways', reason: ['x'] }, (line) => printed.push(line));
+  t.match(printed[1], /^usage: killswitch/);
+  await killSwitchCommand(platform.mesh.broker, {}, (line) => printed.push(line));
+  t.match(JSON.parse(printed[2]!), { mode: 'entries' });
+  await killSwitchCommand(platform.mesh.broker, { mode: 'off', reason: ['done'] }, (line) => printed.push(line));
+  t.match((await ops.get('/admin/kill-switch')).body, { mode: 'off', reason: 'done' });
+});

@@ -23,7 +23,7 @@ export const BotEntity = defineEntity({
     /** The user's exchange account the bot trades on; null: paper trading. */
     exchangeAccountId: p.uuid().nullable(),
     /** On stop: cancel the bot's open orders on the exchange, or leave them. */
-    stopPolicy: p.string().length(16).$type<StopPolicy>(),
+    stopPolicy: p.string().length(16).$type<StopPolicy>().default('cancel-orders'),
     status: p.string().length(16).$type<BotStatus>(),
     statusReason: p.text().nullable(),
     createdAt: p.datetime(),

@@ -22,10 +22,8 @@ export class RiskAndLiveExecutionMigration extends Migration {
     this.addSql('create index exchange_accounts_user_id_index on exchange_accounts (user_id)');
     this.addSql('alter table bots add column exchange_account_id uuid null references exchange_accounts (id)');
     this.addSql(`alter table bots add column stop_policy varchar(16) not null default 'cancel-orders'`);
-    this.addSql('alter table bots alter column stop_policy drop default');
     this.addSql('alter table positions add column peak_price numeric(38, 18) null');
     this.addSql('alter table orders add column submit_attempts int not null default 0');
-    this.addSql('alter table orders alter column submit_attempts drop default');
     this.addSql(`create table user_risk_limits (
       user_id uuid primary key references users (id),
       daily_loss_limit numeric(38, 18) null check (daily_loss_limit > 0),
