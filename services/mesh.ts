@@ -16,6 +16,7 @@ import { FleetRepository } from '../libs/db/fleet.repository.ts';
 import { HistoryRepository } from '../libs/db/history.repository.ts';
 import { MarketClockRepository } from '../libs/db/market-clock.repository.ts';
 import { TradingRepository } from '../libs/db/trading.repository.ts';
+import { RiskRepository } from '../libs/db/risk.repository.ts';
 import { UserRepository } from '../libs/db/user.repository.ts';
 import { createExchangeRegistry } from '../libs/exchange/exchange-registry.ts';
 import { BacktestRepository } from '../libs/db/backtest.repository.ts';
@@ -155,7 +156,7 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
         },
       }),
     ],
-    risk: () => [createRiskService({ trading, exchanges })],
+    risk: () => [createRiskService({ trading, risk: new RiskRepository(database), exchanges, clock })],
     execution: () => [
       createExecutionService({
         bus, trading, exchanges, clock,

@@ -25,7 +25,7 @@ export const ACTION = {
     fleet: 'fleet', chart: 'chart',
   },
   strategy: { catalog: 'catalog', createBacktest: 'createBacktest', getBacktest: 'getBacktest', listBacktests: 'listBacktests', backtestChart: 'backtestChart' },
-  risk: { approve: 'approve' },
+  risk: { approve: 'approve', limits: 'limits', setLimits: 'setLimits', killSwitch: 'killSwitch', setKillSwitch: 'setKillSwitch' },
   execution: { sweep: 'sweep' },
   scheduler: { clocks: 'clocks' },
 } as const;

@@ -9,8 +9,11 @@ import { PositionEntity } from './position.entity.ts';
 import { UserEntity } from './user.entity.ts';
 import { BacktestEntity } from './backtest.entity.ts';
 import { CandleEntity } from './candle.entity.ts';
+import { ExchangeAccountEntity } from './exchange-account.entity.ts';
+import { BotReconciliationEntity, KillSwitchChangeEntity, UserRiskLimitsEntity } from './risk-limits.entity.ts';
 
-export const ENTITIES = [UserEntity, BotEntity, BotStateEntity, DecisionEntity, OrderEntity, FillEntity, PositionEntity, MarketClockEntity, BacktestEntity, CandleEntity];
+export const ENTITIES = [UserEntity, BotEntity, BotStateEntity, DecisionEntity, OrderEntity, FillEntity, PositionEntity, MarketClockEntity, BacktestEntity, CandleEntity, ExchangeAccountEntity, UserRiskLimitsEntity, KillSwitchChangeEntity, BotReconciliationEntity];
 
 export { BotEntity, BotStateEntity, DecisionEntity, FillEntity, MarketClockEntity, OrderEntity, PositionEntity, UserEntity };
 export { BacktestEntity, CandleEntity };
+export { BotReconciliationEntity, ExchangeAccountEntity, KillSwitchChangeEntity, UserRiskLimitsEntity };
