@@ -9,8 +9,11 @@ import { PositionEntity } from './position.entity.ts';
 import { UserEntity } from './user.entity.ts';
 import { BacktestEntity } from './backtest.entity.ts';
 import { CandleEntity } from './candle.entity.ts';
+import { AuditEntryEntity } from './audit-entry.entity.ts';
+import { RefreshTokenEntity } from './refresh-token.entity.ts';
 
-export const ENTITIES = [UserEntity, BotEntity, BotStateEntity, DecisionEntity, OrderEntity, FillEntity, PositionEntity, MarketClockEntity, BacktestEntity, CandleEntity];
+export const ENTITIES = [UserEntity, BotEntity, BotStateEntity, DecisionEntity, OrderEntity, FillEntity, PositionEntity, MarketClockEntity, BacktestEntity, CandleEntity, RefreshTokenEntity, AuditEntryEntity];
 
 export { BotEntity, BotStateEntity, DecisionEntity, FillEntity, MarketClockEntity, OrderEntity, PositionEntity, UserEntity };
 export { BacktestEntity, CandleEntity };
+export { AuditEntryEntity, RefreshTokenEntity };
