@@ -39,6 +39,7 @@ import { createBotsService } from './bots/bots.service.ts';
 import { createExecutionService } from './execution/execution.service.ts';
 import { createAuthService } from './gateway/auth.service.ts';
 import { createGatewayService } from './gateway/gateway.service.ts';
+import { DEFAULT_WEB_ROOT } from './gateway/web-ui.ts';
 import { createRiskService } from './risk/risk.service.ts';
 import { createSchedulerService } from './scheduler/scheduler.service.ts';
 import { createStrategyService } from './strategy/strategy.service.ts';
@@ -152,7 +153,7 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
       };
       const throttle = { account: createLimiter(LOGIN_THROTTLE.account, limiterStore), address: createLimiter(LOGIN_THROTTLE.address, limiterStore) };
       return [
-        createGatewayService({ port: config.port, tokens, clock, version: packageVersion(), trustProxy: config.trustProxy, rateLimits, audit }),
+        createGatewayService({ port: config.port, tokens, clock, version: packageVersion(), webRoot: DEFAULT_WEB_ROOT, trustProxy: config.trustProxy, rateLimits, audit }),
         createAuthService({ users: new UserRepository(database), refreshTokens: new RefreshTokenRepository(database), tokens, throttle, clock, newId }),
         createAuditService({ audit, clock }),
       ];

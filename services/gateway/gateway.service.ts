@@ -18,6 +18,7 @@ import { ERROR_CODES } from '../shared/errors.ts';
 import { clientAddress, loggableUrl } from './client-address.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import { API_PREFIX, ROUTES, type RouteSpec } from './routes.ts';
+import { isAppPage, sendAppPage, webAssetSettings } from './web-ui.ts';
 
 export interface GatewayServiceDeps {
   readonly port: number;
@@ -30,6 +31,8 @@ export interface GatewayServiceDeps {
   readonly rateLimits: { readonly user: Limiter; readonly address: Limiter };
   /** Where API actions are recorded (who, what, when, from where). */
   readonly audit: AuditRepository;
+  /** Folder of the built web UI, served at `/` (none: the gateway serves only the API). */
+  readonly webRoot?: string;
 }
 
 /** Largest JSON body accepted. */
@@ -133,6 +136,7 @@ export function createGatewayService(deps: GatewayServiceDeps): ServiceSchema {
 
   const settings = {
       port: deps.port,
+      ...(deps.webRoot ? { assets: webAssetSettings(deps.webRoot) } : {}),
       ip: '0.0.0.0',
       log4XXResponses: false,
       logRouteRegistration: 'debug',
@@ -219,6 +223,12 @@ export function createGatewayService(deps: GatewayServiceDeps): ServiceSchema {
       logger = this.logger;
     },
     methods: {
+      /** Nothing routed or served as a file: a page of the web UI gets index.html, anything else the JSON 404. */
+      send404(this: { sendError(request: IncomingMessage, response: ServerResponse, error: Error): void }, request: IncomingMessage, response: ServerResponse) {
+        const notFound = () => this.sendError(request, response, Object.assign(new Error('not found'), { code: 404, type: ERROR_CODES.notFound }));
+        if (!deps.webRoot || !isAppPage(request)) return notFound();
+        sendAppPage(deps.webRoot, request, response).then((sent) => sent || notFound(), notFound);
+      },
       /** Verifies the bearer token; public routes accept anonymous callers. */
       async authenticate(ctx: Context<unknown, CallerMeta>, _route: unknown, request: IncomingMessage, _response: ServerResponse, alias: { public?: boolean }) {
         const token = bearerToken(request);
