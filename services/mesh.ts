@@ -15,6 +15,7 @@ import { migrateDatabase, openDatabase, type Database } from '../libs/db/databas
 import { HistoryRepository } from '../libs/db/history.repository.ts';
 import { MarketClockRepository } from '../libs/db/market-clock.repository.ts';
 import { TradingRepository } from '../libs/db/trading.repository.ts';
+import { RiskRepository } from '../libs/db/risk.repository.ts';
 import { UserRepository } from '../libs/db/user.repository.ts';
 import { createExchangeRegistry } from '../libs/exchange/exchange-registry.ts';
 import { BacktestRepository } from '../libs/db/backtest.repository.ts';
@@ -176,7 +177,7 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
         },
       }),
     ],
-    risk: () => [createRiskService({ trading, exchanges })],
+    risk: () => [createRiskService({ trading, risk: new RiskRepository(database), exchanges, clock })],
     execution: () => [
       createExecutionService({
         bus, trading, exchanges, clock,

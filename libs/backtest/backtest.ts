@@ -21,7 +21,7 @@ import type { OrderSide } from '../domain/order.ts';
 import { applyFill, FLAT_POSITION, isOpen, type Balances, type Position } from '../domain/position.ts';
 import { timeframeMs, type Timeframe } from '../domain/timeframe.ts';
 import { paperMarketFill, type PaperFillModel } from '../exchange/paper/paper-exchange.ts';
-import { approveIntent, DEFAULT_QUANTITY_DECIMALS } from '../risk/pre-trade-check.ts';
+import { approveIntent, DEFAULT_QUANTITY_DECIMALS, nextPeak } from '../risk/pre-trade-check.ts';
 import type { RiskSettings } from '../risk/risk-settings.ts';
 import { recordedIndicatorValues, type IndicatorReading, type IndicatorValue } from '../strategies/indicators.ts';
 import type { Signal, StrategyDefinition, StrategyParams } from '../strategies/strategy.ts';
@@ -173,6 +173,7 @@ export function runBacktest(candles: readonly Candle[], settings: BacktestSettin
     strategy: settings.strategy, params: settings.params, candle: candles[firstIndex]!, indicators: readingsByName, position: flat.position, exits: flat.exits,
   };
   const { feeRate, slippageRate } = settings.fillModel;
+  const trailing = settings.risk.trailingStopPercent !== null;
   const decimals = settings.quantityDecimals ?? DEFAULT_QUANTITY_DECIMALS;
   const record = settings.recordDecisions === true;
   const decisions: BacktestDecision[] | undefined = record ? [] : undefined;
@@ -215,6 +216,7 @@ export function runBacktest(candles: readonly Candle[], settings: BacktestSettin
 
     input.candle = candle;
     const decision = decideOnCandle(input);
+    const heldBefore = input.exits !== undefined;
     const intent = decision.intent;
     if (intent === undefined) {
       decisions?.push({ candleTime: candle.openTime, signal: decision.signal, outcome: 'hold', reason: decision.reason, price: decimalFromPrice(candle.close), indicators: recordedIndicatorValues(specs, readingsByName) });
@@ -237,6 +239,8 @@ export function runBacktest(candles: readonly Candle[], settings: BacktestSettin
         const inputs = positionInputs(position, settings.risk);
         input.position = inputs.position;
         input.exits = inputs.exits;
+        if (inputs.exits === undefined) input.peakPrice = undefined;
+        else if (trailing) input.peakPrice = nextPeak(input.peakPrice, inputs.exits.entryPrice.toNumber(), candle.close);
         fills.push({ candleTime: candle.openTime, side: fill.side, price: fill.price, quantity: fill.quantity, fee: fill.fee, realizedProfit: effect.realizedProfit, reason: intent.reason });
         const notional = fill.price.mul(fill.quantity);
         if (fill.side === 'buy') {
@@ -255,6 +259,8 @@ export function runBacktest(candles: readonly Candle[], settings: BacktestSettin
         decisions?.push({ candleTime: candle.openTime, signal: decision.signal, outcome: 'ordered', reason: intent.reason, price, indicators: recordedIndicatorValues(specs, readingsByName) });
       }
     }
+    // The trailing stop follows the highest close since entry, as the live tick processor does.
+    if (trailing && heldBefore && input.exits !== undefined && input.peakPrice !== undefined && candle.close > input.peakPrice) input.peakPrice = candle.close;
     const decided = index - firstIndex;
     equity[decided] = base === 0 ? quote : quote + base * candle.close;
     if (base !== 0) candlesInPosition += 1;

@@ -26,7 +26,7 @@ export const ACTION = {
     scheduled: 'scheduled', markFailed: 'markFailed', dailyReset: 'dailyReset', markets: 'markets',
   },
   strategy: { catalog: 'catalog', createBacktest: 'createBacktest', getBacktest: 'getBacktest', listBacktests: 'listBacktests' },
-  risk: { approve: 'approve' },
+  risk: { approve: 'approve', limits: 'limits', setLimits: 'setLimits', killSwitch: 'killSwitch', setKillSwitch: 'setKillSwitch' },
   execution: { sweep: 'sweep' },
   scheduler: { clocks: 'clocks' },
 } as const;

@@ -12,7 +12,19 @@ export const EVENTS = {
   orderUpdated: 'bot.order',
   /** A fill was recorded. */
   fillRecorded: 'bot.fill',
+  /** A protection (or the user's daily loss limit) paused a bot's entries. */
+  protectionTriggered: 'bot.protection',
 } as const;
+
+export interface ProtectionTriggeredEvent {
+  readonly botId: string;
+  readonly userId: string;
+  /** stop-loss-guard, max-drawdown, cooldown, low-profit or daily-loss-limit. */
+  readonly protection: string;
+  /** ISO time entries resume. */
+  readonly until?: string;
+  readonly reason: string;
+}
 
 export interface BotChangedEvent {
   readonly botId: string;

@@ -8,6 +8,7 @@ import type { SqlEntityManager } from '@mikro-orm/postgresql';
 import { transition, type BotCommand, type BotStatus } from '../domain/bot-lifecycle.ts';
 import { Decimal } from '../domain/decimal.ts';
 import type { Timeframe } from '../domain/timeframe.ts';
+import type { StopPolicy } from '../execution/stop-policy.ts';
 import type { RiskSettingsRecord } from '../risk/risk-settings.ts';
 import type { Database } from './database.ts';
 import { BotEntity } from './entities/bot.entity.ts';
@@ -27,6 +28,9 @@ export interface BotConfiguration {
   readonly strategyParams: Record<string, number>;
   readonly risk: RiskSettingsRecord;
   readonly initialBalance: string;
+  /** The owner's exchange account (null: paper trading). */
+  readonly exchangeAccountId: string | null;
+  readonly stopPolicy: StopPolicy;
 }
 
 /** A lifecycle command the bot's state does not allow; the reason is for the user (409). */
@@ -87,7 +91,7 @@ export class BotRepository {
         quoteBalance: configuration.initialBalance, baseBalance: '0',
         tradingDay: null, tradesToday: 0, realizedProfitToday: '0', updatedAt: now,
       });
-      em.create(PositionEntity, { botId: id, market: configuration.market, quantity: '0', costBasis: '0', realizedProfit: '0', feesPaid: '0', lastPrice: null, updatedAt: now });
+      em.create(PositionEntity, { botId: id, market: configuration.market, quantity: '0', costBasis: '0', realizedProfit: '0', feesPaid: '0', lastPrice: null, peakPrice: null, updatedAt: now });
       return bot;
     });
   }

@@ -8,7 +8,7 @@ import type { InferEntity } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/postgresql';
 import { Decimal } from '../domain/decimal.ts';
 import type { Fill, OrderSide, OrderStatus } from '../domain/order.ts';
-import { applyFill, type Balances, type Position } from '../domain/position.ts';
+import { applyFill, averageEntryPrice, type Balances, type Position } from '../domain/position.ts';
 import { countFill, rollTradingDay, type DailyCounters } from '../risk/daily-counters.ts';
 import type { Database } from './database.ts';
 import { BotEntity } from './entities/bot.entity.ts';
@@ -32,6 +32,8 @@ export interface TradingContext {
   readonly counters: DailyCounters;
   /** Orders of the bot not yet filled, cancelled or rejected. */
   readonly openOrders: number;
+  /** Highest close since the position was entered (trailing stop); undefined when flat or unknown. */
+  readonly peakPrice: number | undefined;
 }
 
 /** A new order, committed with the decision that asked for it. */
@@ -65,6 +67,13 @@ function countersFromRow(state: BotStateRow): DailyCounters {
   return { tradingDay: state.tradingDay ?? null, tradesToday: state.tradesToday, realizedProfitToday: new Decimal(state.realizedProfitToday) };
 }
 
+/** The trailing stop's peak after fills: cleared when flat, at least the break-even entry while holding. */
+export function peakAfterFills(peak: string | null, position: Position): string | null {
+  const entry = averageEntryPrice(position);
+  if (entry === undefined) return null;
+  return peak !== null && new Decimal(peak).gt(entry) ? peak : entry.toDecimalPlaces(18).toFixed();
+}
+
 const OPEN_STATUSES: OrderStatus[] = ['pending_submit', 'open', 'partially_filled', 'cancel_pending', 'unknown'];
 
 async function loadContext(em: SqlEntityManager, botId: string): Promise<TradingContext | undefined> {
@@ -78,6 +87,7 @@ async function loadContext(em: SqlEntityManager, botId: string): Promise<Trading
   return {
     bot, state, openOrders,
     position: positionFromRow(position),
+    peakPrice: position.peakPrice === null || position.peakPrice === undefined ? undefined : Number(position.peakPrice),
     balances: { quote: new Decimal(state.quoteBalance), base: new Decimal(state.baseBalance) },
     counters: countersFromRow(state),
   };
@@ -125,12 +135,20 @@ export class TradingRepository {
             id: record.order.id, botId, clientOrderId: record.order.clientOrderId, exchangeOrderId: null, market,
             side: record.order.side, type: 'market', quantity: record.order.quantity.toFixed(), referencePrice: record.order.referencePrice.toFixed(),
             candleTime: new Date(record.candleTime), reason: record.order.reason, status: 'pending_submit',
-            filledQuantity: '0', averageFillPrice: null, fee: '0', feeCurrency: null, statusReason: null, createdAt: now, updatedAt: now,
+            filledQuantity: '0', averageFillPrice: null, fee: '0', feeCurrency: null, statusReason: null, submitAttempts: 0, createdAt: now, updatedAt: now,
           });
         }
       }
       const lastPriced = records.findLast((record) => record.price !== null);
-      if (lastPriced?.price) await em.nativeUpdate(PositionEntity, { botId }, { lastPrice: lastPriced.price.toFixed(), updatedAt: now });
+      if (lastPriced?.price) {
+        await em.nativeUpdate(PositionEntity, { botId }, { lastPrice: lastPriced.price.toFixed(), updatedAt: now });
+        // The trailing stop's peak follows the highest close while a position is held.
+        const highest = records.reduce((high, record) => (record.price !== null && record.price.gt(high) ? record.price : high), lastPriced.price);
+        await em.getConnection().execute(
+          'update positions set peak_price = greatest(coalesce(peak_price, 0), ?) where bot_id = ? and quantity > 0',
+          [highest.toFixed(), botId], 'run', em.getTransactionContext(),
+        );
+      }
       return 'recorded';
     });
   }
@@ -193,6 +211,7 @@ export class TradingRepository {
       positionRow.costBasis = position.costBasis.toFixed();
       positionRow.realizedProfit = position.realizedProfit.toFixed();
       positionRow.feesPaid = position.feesPaid.toFixed();
+      positionRow.peakPrice = peakAfterFills(positionRow.peakPrice ?? null, position);
       positionRow.updatedAt = now;
       return { applied: true, fills: applied };
     });

@@ -21,6 +21,8 @@ export interface CandleDecisionInput extends StrategyInput {
   readonly strategy: StrategyDefinition;
   /** Stop-loss and take-profit levels of the open position (undefined when flat). */
   readonly exits: ExitLevels | undefined;
+  /** Highest close since entry, before this candle, for the trailing stop (undefined: none). */
+  readonly peakPrice?: number | undefined;
 }
 
 export interface CandleDecision {
@@ -45,7 +47,7 @@ export function positionInputs(position: Position, risk: RiskSettings): Position
 const FLAT_VIEW: PositionView = Object.freeze({ isOpen: false, averageEntryPrice: undefined });
 
 export function decideOnCandle(input: CandleDecisionInput): CandleDecision {
-  const exit = exitAtClose(input.exits, input.candle.close);
+  const exit = exitAtClose(input.exits, input.candle.close, input.peakPrice);
   if (exit) return { signal: 'sell', reason: exit.reason, intent: exit };
   const decision = input.strategy.decide(input);
   const holding = input.position.isOpen;

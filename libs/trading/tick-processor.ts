@@ -30,7 +30,7 @@ export interface TickPorts {
   recordCandles(botId: string, expectedLast: number | null, resumeFrom: number, records: readonly CandleRecord[], market: string, now: Date): Promise<RecordResult>;
   readonly marketData: MarketData;
   /** Asks risk to approve and size an intent at `price`. */
-  approve(botId: string, intent: OrderIntent, price: string): Promise<RiskVerdict>;
+  approve(botId: string, intent: OrderIntent, price: string, candleTime: number): Promise<RiskVerdict>;
   /** Hands a committed order to execution. */
   publishOrder(botId: string, orderId: string): Promise<void>;
   /** Stops a bot whose strategy cannot go on, with the reason. */
@@ -85,6 +85,8 @@ export async function processTick(botId: string, candleTime: number, ports: Tick
   const risk = riskSettingsFromRecord(bot.risk);
   const specs = strategy.indicators(params.params);
   const { position, exits } = positionInputs(context.position, risk);
+  // Highest close since entry, followed candle by candle for the trailing stop (emulated on candle close).
+  let peakPrice = exits !== undefined && risk.trailingStopPercent !== null ? (context.peakPrice ?? exits.entryPrice.toNumber()) : undefined;
 
   const allRecords: CandleRecord[] = [];
   const orders: string[] = [];
@@ -103,12 +105,13 @@ export async function processTick(botId: string, candleTime: number, ports: Tick
       const readings = await ports.marketData.readings(bot.marketSource, bot.market, bot.timeframe, specs, time);
       let decision;
       try {
-        decision = decideOnCandle({ strategy, params: params.params, candle, indicators: readings, position, exits });
+        decision = decideOnCandle({ strategy, params: params.params, candle, indicators: readings, position, exits, peakPrice });
       } catch (error) {
         const reason = `strategy ${strategy.name} failed on candle ${new Date(time).toISOString()}: ${(error as Error).message}`;
         await ports.failBot(botId, reason);
         return { userId: bot.userId, decided: allRecords.length, orders, records: allRecords, skipped: 'strategy-failed' };
       }
+      if (peakPrice !== undefined && candle.close > peakPrice) peakPrice = candle.close;
       const price = decimalFromPrice(candle.close);
       const base = { candleTime: time, signal: decision.signal, price, indicators: recordedIndicatorValues(specs, readings) };
       if (!decision.intent) {
@@ -116,7 +119,7 @@ export async function processTick(botId: string, candleTime: number, ports: Tick
       } else if (time < candleTime) {
         records.push({ ...base, outcome: 'skipped', reason: `${decision.intent.reason}; not traded: candle decided late while catching up`, order: undefined });
       } else {
-        const verdict = await ports.approve(botId, decision.intent, price.toFixed());
+        const verdict = await ports.approve(botId, decision.intent, price.toFixed(), time);
         if (verdict.kind === 'denied') {
           records.push({ ...base, outcome: 'denied', reason: deniedReason(decision.intent, verdict), order: undefined });
         } else {

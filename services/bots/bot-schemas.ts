@@ -5,6 +5,8 @@
  */
 import { SYMBOL_PATTERN } from '../../libs/domain/candle.ts';
 import { TIMEFRAMES } from '../../libs/domain/timeframe.ts';
+import { STOP_POLICIES } from '../../libs/execution/stop-policy.ts';
+import { SIZING_MODES } from '../../libs/risk/risk-settings.ts';
 
 /** Largest amount accepted anywhere: far above any real account, far below overflow. */
 export const MAXIMUM_AMOUNT = '1000000000000';
@@ -19,6 +21,8 @@ const amount = (description: string) => ({
   messages: { stringPattern: "The '{field}' field must be a decimal string such as 1000 or 0.05, at most 1000000000000." },
 });
 
+const window = (description: string, maximum: number) => ({ type: 'number', integer: true, min: 1, max: maximum, description });
+
 const percent = (description: string, maximum: number) => ({ type: 'number', min: 0.01, max: maximum, nullable: true, optional: true, description });
 
 export const riskSchema = {
@@ -31,6 +35,21 @@ export const riskSchema = {
     maxPositionAmount: { ...amount('Largest position, by entry cost in quote currency (default 1000).'), optional: true },
     stopLossPercent: percent('Exit when price falls this many percent under the break-even entry (default 5; null disables).', 99),
     takeProfitPercent: percent('Exit when price rises this many percent over the break-even entry (default 10; null disables).', 1000),
+    sizingMode: { type: 'enum', values: [...SIZING_MODES], optional: true, description: 'How entries are sized: fixed-quote (stakeAmount, default), percent-of-equity (stakePercent of equity) or percent-risked (riskPercent of equity lost at the stop-loss).' },
+    stakePercent: { type: 'number', min: 0.01, max: 100, optional: true, description: 'Percent of equity per entry with sizingMode percent-of-equity (default 10).' },
+    riskPercent: { type: 'number', min: 0.01, max: 100, optional: true, description: 'Percent of equity lost if the stop-loss is hit, with sizingMode percent-risked (default 1).' },
+    maxOpenOrders: { type: 'number', integer: true, min: 1, max: 100, optional: true, description: 'Most unsettled orders at once (default 1).' },
+    trailingStopPercent: percent('Exit when price falls this many percent under the highest close since entry, checked on candle close (default none).', 99),
+    protections: {
+      type: 'object', optional: true, strict: true,
+      description: 'Protections that pause entries (never exits) after bad exits; all off by default.',
+      props: {
+        stopLossGuard: { type: 'object', optional: true, nullable: true, strict: true, props: { tradeLimit: window('Stop-loss exits that trigger the pause.', 1000), lookbackMinutes: window('Minutes looked back.', 525600), pauseMinutes: window('Minutes entries stay paused.', 525600) } },
+        maxDrawdown: { type: 'object', optional: true, nullable: true, strict: true, props: { maxDrawdownPercent: { type: 'number', min: 0.01, max: 100 }, lookbackMinutes: window('Minutes looked back.', 525600), pauseMinutes: window('Minutes entries stay paused.', 525600) } },
+        cooldownMinutes: { type: 'number', integer: true, min: 1, max: 525600, optional: true, nullable: true, description: 'Minutes after an exit before the next entry.' },
+        lowProfit: { type: 'object', optional: true, nullable: true, strict: true, props: { minProfitPercent: { type: 'number', min: -100, max: 1000 }, tradeLimit: window('Exits needed before judging.', 1000), lookbackMinutes: window('Minutes looked back.', 525600), pauseMinutes: window('Minutes entries stay paused.', 525600) } },
+      },
+    },
   },
 };
 
@@ -53,6 +72,7 @@ const botFields = {
   strategy: strategySchema,
   risk: riskSchema,
   quoteBalance: { ...amount('Starting paper balance in quote currency (default "1000").'), optional: true },
+  stopPolicy: { type: 'enum', values: [...STOP_POLICIES], optional: true, description: 'On stop: cancel the bot\'s open exchange orders (cancel-orders, default) or leave them working (leave-orders).' },
 };
 
 export const createBotParams = { $$strict: true, ...botFields };

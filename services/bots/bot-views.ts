@@ -2,6 +2,7 @@
 import { Decimal } from '../../libs/domain/decimal.ts';
 import { averageEntryPrice, equity, unrealizedProfit, type Position } from '../../libs/domain/position.ts';
 import type { BotRow } from '../../libs/db/bot.repository.ts';
+import { riskRecordOf, riskSettingsFromRecord } from '../../libs/risk/risk-settings.ts';
 import type { BotStateRow, DecisionRow, FillRow, OrderRow, PositionRow } from '../../libs/db/history.repository.ts';
 
 /** Trims trailing zeros Postgres adds to numeric(38,18) values: "100.500000000000000000" -> "100.5". */
@@ -20,8 +21,10 @@ export function botView(bot: BotRow) {
     market: bot.market,
     timeframe: bot.timeframe,
     strategy: { name: bot.strategyName, params: bot.strategyParams },
-    risk: bot.risk,
+    risk: riskRecordOf(riskSettingsFromRecord(bot.risk)),
     quoteBalance: money(bot.initialBalance),
+    exchangeAccountId: bot.exchangeAccountId ?? null,
+    stopPolicy: bot.stopPolicy,
     status: bot.status,
     statusReason: bot.statusReason ?? null,
     createdAt: bot.createdAt.toISOString(),

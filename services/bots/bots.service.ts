@@ -14,7 +14,8 @@ import { InvalidCursorError } from '../../libs/db/pagination.ts';
 import type { TradingRepository } from '../../libs/db/trading.repository.ts';
 import type { MarketData } from '../../libs/market/market-data.ts';
 import type { Clock } from '../../libs/platform/clock.ts';
-import { DEFAULT_RISK, type RiskSettingsRecord } from '../../libs/risk/risk-settings.ts';
+import { DEFAULT_RISK, riskRecordOf, riskSettingsFromRecord, type RiskSettingsRecord } from '../../libs/risk/risk-settings.ts';
+import { DEFAULT_STOP_POLICY, type StopPolicy } from '../../libs/execution/stop-policy.ts';
 import { resolveStrategyParams } from '../../libs/strategies/registry.ts';
 import { callerOf, type CallerMeta } from '../shared/caller.ts';
 import { conflict, invalidField, notFound, unavailable } from '../shared/errors.ts';
@@ -44,6 +45,7 @@ interface BotInput {
   strategy?: { name: string; params?: Record<string, unknown> };
   risk?: Partial<RiskSettingsRecord>;
   quoteBalance?: string;
+  stopPolicy?: StopPolicy;
 }
 
 type BotContext<P> = Context<P, CallerMeta>;
@@ -72,13 +74,16 @@ export function createBotsService(deps: BotsServiceDeps): ServiceSchema {
     const givenParams = input.strategy ? (input.strategy.params ?? {}) : (current?.strategyParams ?? {});
     const params = resolveStrategyParams(strategyName, givenParams);
     if (params.kind === 'invalid') throw invalidField(params.field, params.message);
-    const baseRisk = current?.risk ?? DEFAULT_RISK;
+    const baseRisk = riskRecordOf(riskSettingsFromRecord(current?.risk ?? DEFAULT_RISK));
+    const given = Object.fromEntries(Object.entries(input.risk ?? {}).filter(([, value]) => value !== undefined)) as Partial<RiskSettingsRecord>;
     const risk: RiskSettingsRecord = {
-      stakeAmount: input.risk?.stakeAmount !== undefined ? positiveAmount('risk.stakeAmount', input.risk.stakeAmount) : baseRisk.stakeAmount,
-      maxPositionAmount: input.risk?.maxPositionAmount !== undefined ? positiveAmount('risk.maxPositionAmount', input.risk.maxPositionAmount) : baseRisk.maxPositionAmount,
-      stopLossPercent: input.risk?.stopLossPercent !== undefined ? input.risk.stopLossPercent : baseRisk.stopLossPercent,
-      takeProfitPercent: input.risk?.takeProfitPercent !== undefined ? input.risk.takeProfitPercent : baseRisk.takeProfitPercent,
+      ...baseRisk,
+      ...given,
+      stakeAmount: given.stakeAmount !== undefined ? positiveAmount('risk.stakeAmount', given.stakeAmount) : baseRisk.stakeAmount,
+      maxPositionAmount: given.maxPositionAmount !== undefined ? positiveAmount('risk.maxPositionAmount', given.maxPositionAmount) : baseRisk.maxPositionAmount,
+      protections: { ...baseRisk.protections, ...given.protections },
     };
+    if (risk.sizingMode === 'percent-risked' && risk.stopLossPercent === null) throw invalidField('risk.sizingMode', 'percent-risked sizing needs a stop-loss: set risk.stopLossPercent');
     return {
       name: input.name ?? current?.name ?? '',
       exchange: input.exchange ?? current?.exchange ?? 'paper',
@@ -89,6 +94,8 @@ export function createBotsService(deps: BotsServiceDeps): ServiceSchema {
       strategyParams: { ...params.params },
       risk,
       initialBalance: input.quoteBalance !== undefined ? positiveAmount('quoteBalance', input.quoteBalance) : (current?.initialBalance ?? DEFAULT_BALANCE),
+      exchangeAccountId: current?.exchangeAccountId ?? null,
+      stopPolicy: input.stopPolicy ?? current?.stopPolicy ?? DEFAULT_STOP_POLICY,
     };
   }
 

@@ -145,11 +145,15 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
     strategy: object({ name: text, params: { type: 'object', additionalProperties: { type: 'number' } } }),
     risk: object({ stakeAmount: decimal, maxPositionAmount: decimal, stopLossPercent: { type: ['number', 'null'] }, takeProfitPercent: { type: ['number', 'null'] } }),
     quoteBalance: decimal,
+    exchangeAccountId: { type: ['string', 'null'], format: 'uuid', description: 'Exchange account the bot trades on; null: paper trading' },
+    stopPolicy: { enum: ['cancel-orders', 'leave-orders'] },
     status: { enum: ['created', 'running', 'paused', 'stopped', 'error'] },
     statusReason: nullableText,
     createdAt: time,
     updatedAt: time,
   }),
+  RiskLimits: object({ dailyLossLimit: nullableDecimal, maxExposurePerMarket: nullableDecimal, updatedAt: { type: ['string', 'null'], format: 'date-time' } }),
+  KillSwitch: object({ mode: { enum: ['off', 'entries', 'all'] }, reason: nullableText, changedBy: nullableText, changedAt: { type: ['string', 'null'], format: 'date-time' } }),
   BotList: object({ items: { type: 'array', items: { $ref: '#/components/schemas/Bot' } } }),
   Deleted: object({ id: text, deleted: { const: true } }),
   Decision: object({
@@ -235,7 +239,7 @@ export function buildOpenApiDocument(paramsOf: (action: string) => Record<string
       ...pathParams.map((name) => ({ name, in: 'path', required: true, schema: params[name] ? ruleToJsonSchema(params[name]) : { type: 'string' } })),
       ...(route.method === 'GET' ? Object.entries(rest).map(([name, rule]) => ({ name, in: 'query', required: !isOptional(rule), schema: ruleToJsonSchema(rule) })) : []),
     ];
-    const hasBody = route.method === 'POST' || route.method === 'PATCH';
+    const hasBody = route.method === 'POST' || route.method === 'PUT' || route.method === 'PATCH';
     const operation = {
       operationId: route.action,
       summary: route.summary,
@@ -275,6 +279,6 @@ function errorApplies(route: RouteSpec, status: string): boolean {
   if (status === '403') return route.admin === true;
   if (status === '409') return route.method !== 'GET';
   if (status === '429') return route.tag !== 'operations';
-  if (status === '413') return route.method === 'POST' || route.method === 'PATCH';
+  if (status === '413') return route.method === 'POST' || route.method === 'PUT' || route.method === 'PATCH';
   return true;
 }

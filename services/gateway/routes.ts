@@ -8,7 +8,7 @@ export const API_PREFIX = '/api';
 
 export const GATEWAY_ACTIONS = { health: 'gateway.health', openapi: 'gateway.openapi' } as const;
 
-export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface RouteSpec {
   readonly method: HttpMethod;
@@ -55,6 +55,10 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/backtests', action: ACTIONS.strategy.listBacktests, summary: "The caller's backtests, newest first", tag: 'backtests', response: 'BacktestList' },
   { method: 'POST', path: '/backtests', action: ACTIONS.strategy.createBacktest, summary: 'Queue a backtest (it runs on a worker thread)', tag: 'backtests', status: 202, response: 'Backtest', location: '/backtests/{id}' },
   { method: 'GET', path: '/backtests/:id', action: ACTIONS.strategy.getBacktest, summary: 'A backtest: status, progress and, once completed, its report', tag: 'backtests', response: 'Backtest' },
+  { method: 'GET', path: '/risk-limits', action: ACTIONS.risk.limits, summary: 'Your limits across all your bots: daily loss and exposure per market', tag: 'risk', response: 'RiskLimits' },
+  { method: 'PUT', path: '/risk-limits', action: ACTIONS.risk.setLimits, summary: 'Set your limits across all your bots (null removes one)', tag: 'risk', response: 'RiskLimits' },
+  { method: 'GET', path: '/admin/kill-switch', action: ACTIONS.risk.killSwitch, admin: true, summary: 'The platform kill switch: mode, reason, who and when (admin only)', tag: 'admin', response: 'KillSwitch' },
+  { method: 'PUT', path: '/admin/kill-switch', action: ACTIONS.risk.setKillSwitch, admin: true, summary: 'Halt entries or all trading on the platform, or resume; recorded with who and why (admin only)', tag: 'admin', response: 'KillSwitch' },
   { method: 'GET', path: '/admin/audit', action: ACTIONS.audit.list, admin: true, summary: 'The audit log of user and operator actions, newest first (admin only)', tag: 'admin', response: 'AuditPage' },
   { method: 'GET', path: '/admin/users', action: ACTIONS.auth.listUsers, admin: true, summary: 'Every account, newest first (admin only)', tag: 'admin', response: 'UserPage' },
 ];

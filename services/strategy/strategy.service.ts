@@ -121,8 +121,8 @@ export function createStrategyService(deps: StrategyServiceDeps): ServiceSchema 
           loadContext: (id) => deps.trading.loadContext(id),
           recordCandles: (...args) => deps.trading.recordCandles(...args),
           marketData: deps.marketData,
-          approve: async (id, intent, price) => {
-            const verdict = await broker.call<{ kind: 'approved'; quantity: string } | { kind: 'denied'; reason: string }, object>(ACTIONS.risk.approve, { botId: id, side: intent.side, reason: intent.reason, price });
+          approve: async (id, intent, price, candleTime) => {
+            const verdict = await broker.call<{ kind: 'approved'; quantity: string } | { kind: 'denied'; reason: string }, object>(ACTIONS.risk.approve, { botId: id, side: intent.side, reason: intent.reason, price, candleTime });
             return (verdict.kind === 'approved' ? { kind: 'approved', quantity: new Decimal(verdict.quantity) } : verdict) satisfies RiskVerdict;
           },
           publishOrder: (id, orderId) => deps.bus.publish(STREAMS.orders, id, { botId: id, orderId }, orderMessageId(orderId)),

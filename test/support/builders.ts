@@ -52,6 +52,8 @@ export function botConfiguration(overrides: Partial<BotConfiguration> = {}): Bot
     strategyParams: { fast: 3, slow: 6 },
     risk: { ...DEFAULT_RISK, stopLossPercent: null, takeProfitPercent: null },
     initialBalance: '1000',
+    exchangeAccountId: null,
+    stopPolicy: 'cancel-orders',
     ...overrides,
   };
 }

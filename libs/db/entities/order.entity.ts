@@ -23,6 +23,8 @@ export const OrderEntity = defineEntity({
     fee: p.decimal('string').precision(38).scale(18),
     feeCurrency: p.string().length(16).nullable(),
     statusReason: p.text().nullable(),
+    /** Times the order was sent to the exchange: above zero, it may exist there and is looked up before any resend. */
+    submitAttempts: p.integer().default(0),
     createdAt: p.datetime(),
     updatedAt: p.datetime(),
   },

@@ -13,6 +13,8 @@ export const PositionEntity = defineEntity({
     feesPaid: p.decimal('string').precision(38).scale(18),
     /** Close of the last candle the bot decided on: marks the position to market. */
     lastPrice: p.decimal('string').precision(38).scale(18).nullable(),
+    /** Highest close since entry (the trailing stop follows it); null when flat. */
+    peakPrice: p.decimal('string').precision(38).scale(18).nullable(),
     updatedAt: p.datetime(),
   },
 });
