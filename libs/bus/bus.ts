@@ -48,6 +48,8 @@ export interface Subscription {
 
 /** A message that failed `maxDeliver` times, kept with the last error for an operator. */
 export interface DeadLetter {
+  /** Names this dead letter for `replayDeadLetter` and `removeDeadLetter`. */
+  readonly id: string;
   readonly stream: string;
   readonly botId: string;
   readonly partition: number;
@@ -68,6 +70,12 @@ export interface PartitionLag {
   readonly inFlight: number;
 }
 
+/** Messages published on a stream since it was created: per-stream throughput is its rate. */
+export interface StreamStats {
+  readonly stream: string;
+  readonly published: number;
+}
+
 /** A bus over a fixed set of streams; `Streams` maps each stream name to its payload type. */
 export interface Bus<Streams extends Record<string, unknown> = Record<string, unknown>> {
   readonly kind: 'in-process' | 'jetstream';
@@ -76,8 +84,19 @@ export interface Bus<Streams extends Record<string, unknown> = Record<string, un
   /** Publishes `payload` for `botId`; a repeated `msgId` inside the dedupe window is dropped. */
   publish<S extends keyof Streams & string>(stream: S, botId: string, payload: Streams[S], msgId: string): Promise<void>;
   consume<S extends keyof Streams & string>(stream: S, handler: MessageHandler<Streams[S]>, options?: ConsumeOptions): Promise<Subscription>;
-  deadLetters(stream?: keyof Streams & string): Promise<readonly DeadLetter[]>;
+  /** Dead letters, oldest first (at most the newest `limit`, 1,000 unless given). */
+  deadLetters(stream?: keyof Streams & string, limit?: number): Promise<readonly DeadLetter[]>;
+  /**
+   * Publishes a dead letter's payload again on its stream (a fresh message id, so the
+   * dedupe window does not drop it) and removes the dead letter. False when no such id.
+   */
+  replayDeadLetter(id: string): Promise<boolean>;
+  /** Removes a dead letter an operator has dealt with. False when no such id. */
+  removeDeadLetter(id: string): Promise<boolean>;
+  /** Partitions with work waiting or in flight (the scaling signal); idle partitions are left out. */
   lag(): Promise<readonly PartitionLag[]>;
+  /** Per stream this bus has used, messages published so far. */
+  streamStats(): Promise<readonly StreamStats[]>;
   /** Stops every subscription (draining) and releases connections. */
   close(): Promise<void>;
 }

@@ -19,6 +19,7 @@ import {
   type DeadLetter,
   type MessageHandler,
   type PartitionLag,
+  type StreamStats,
   type Subscription,
 } from './bus.ts';
 import { partitionOf } from './partition.ts';
@@ -134,6 +135,8 @@ interface StreamState {
   /** Message id → publish time, in publish order. */
   readonly seen: Map<string, number>;
   nextSweepAt: number;
+  /** Messages accepted (duplicates not counted). */
+  published: number;
 }
 
 class InProcessBus<Streams extends Record<string, unknown>> implements Bus<Streams> {
@@ -144,6 +147,7 @@ class InProcessBus<Streams extends Record<string, unknown>> implements Bus<Strea
   readonly #logger: BusLogger;
   readonly #streams = new Map<string, StreamState>();
   readonly #deadLetters: DeadLetter[] = [];
+  #nextDeadLetterId = 1;
   readonly #subscriptions = new Set<Subscription>();
   /** Set when `close()` starts: no new subscriptions. */
   #closing = false;
@@ -167,6 +171,7 @@ class InProcessBus<Streams extends Record<string, unknown>> implements Bus<Strea
     const data = serialise(stream, payload);
     const state = this.#stream(stream);
     if (this.#isDuplicate(state, msgId)) return;
+    state.published += 1;
     const message: QueuedMessage = { botId, msgId, data, deliveries: 0, next: undefined };
     const partition = state.partitions[partitionOf(botId, this.partitions)]!;
     if (partition.tail) partition.tail.next = message;
@@ -207,8 +212,30 @@ class InProcessBus<Streams extends Record<string, unknown>> implements Bus<Strea
     return subscription;
   }
 
-  async deadLetters(stream?: keyof Streams & string): Promise<readonly DeadLetter[]> {
-    return stream === undefined ? [...this.#deadLetters] : this.#deadLetters.filter((letter) => letter.stream === stream);
+  async deadLetters(stream?: keyof Streams & string, limit = 1_000): Promise<readonly DeadLetter[]> {
+    const letters = stream === undefined ? this.#deadLetters : this.#deadLetters.filter((letter) => letter.stream === stream);
+    return letters.slice(-limit);
+  }
+
+  async replayDeadLetter(id: string): Promise<boolean> {
+    const letter = this.#takeDeadLetter(id);
+    if (!letter) return false;
+    await this.publish(letter.stream as keyof Streams & string, letter.botId, letter.payload as Streams[keyof Streams & string], `${letter.msgId}:replay:${letter.id}`);
+    return true;
+  }
+
+  async removeDeadLetter(id: string): Promise<boolean> {
+    return this.#takeDeadLetter(id) !== undefined;
+  }
+
+  #takeDeadLetter(id: string): DeadLetter | undefined {
+    const index = this.#deadLetters.findIndex((letter) => letter.id === id);
+    if (index < 0) return undefined;
+    return this.#deadLetters.splice(index, 1)[0];
+  }
+
+  async streamStats(): Promise<readonly StreamStats[]> {
+    return [...this.#streams.values()].map((state) => ({ stream: state.name, published: state.published }));
   }
 
   /**
@@ -267,6 +294,7 @@ class InProcessBus<Streams extends Record<string, unknown>> implements Bus<Strea
       dispatch: () => this.#dispatch(created),
       seen: new Map(),
       nextSweepAt: 0,
+      published: 0,
     };
     for (let index = 0; index < this.partitions; index += 1) {
       partitions.push({ stream: created, index, status: 'idle', head: undefined, tail: undefined, length: 0, retryTimer: undefined });
@@ -391,6 +419,7 @@ class InProcessBus<Streams extends Record<string, unknown>> implements Bus<Strea
     if (queued.deliveries >= consumer.maxDeliver) {
       this.#logger.error(context, 'bus message failed its last delivery: dead-lettered');
       this.#deadLetters.push({
+        id: String(this.#nextDeadLetterId++),
         stream: partition.stream.name,
         botId: queued.botId,
         partition: partition.index,

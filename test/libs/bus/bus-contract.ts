@@ -283,8 +283,12 @@ export function busContract(t: Test, name: string, factory: BusFactory): void {
     // Same bot as the drained message, so a redelivery of it would come before draining-bot:2.
     await until(() => laterSaw.length >= 2, 'the queued message and the one published after stop');
 
-    t.same(stoppedSaw, ['draining-bot:1'], 'the stopped subscription took nothing after stop');
-    t.same(laterSaw.map((message) => `${message.msgId}#${message.deliveryCount}`).sort(), ['draining-bot:2#1', `${queuedBot}:1#1`].sort(), 'the drained message was acked, not redelivered');
+    t.same(stoppedSaw, ['draining-bot:1'], 'the stopped subscription handled nothing after stop');
+    t.notOk(laterSaw.some((message) => message.msgId === 'draining-bot:1'), 'the drained message was acked, not redelivered');
+    // A message the stopping subscription held without starting it (JetStream delivers ahead to a
+    // busy replica) is handed back: it may count a delivery, and (at least once) arrive twice.
+    t.same([...new Set(laterSaw.map((message) => message.msgId))].sort(), ['draining-bot:2', `${queuedBot}:1`].sort(), 'the queued message and the later one reached the other subscription');
+    t.equal(laterSaw.find((message) => message.msgId === 'draining-bot:2')?.deliveryCount, 1, 'the message published after stop was delivered once');
   });
 
   contractTest('lag reports pending messages while nothing consumes, in-flight ones while handled, and none after consumption', async (t, setup, gate) => {
@@ -300,17 +304,17 @@ export function busContract(t: Test, name: string, factory: BusFactory): void {
     }
 
     const release = gate();
-    const started = Promise.withResolvers<void>();
     let handled = 0;
     const replica = await setup.replica();
+    // As many slots as partitions in use: each busy partition has exactly its head in flight.
+    const busyPartitions = new Set(bots.map((botId) => partitionOf(botId, setup.publisher.partitions))).size;
     await replica.consume(STREAM, async () => {
-      started.resolve();
       await release.promise;
       handled += 1;
-    }, { concurrency: 1 });
-    await started.promise;
-    const busy = await eventually(() => setup.publisher.lag(), (lags) => total(lags, 'inFlight') === 1, 'the message in flight');
-    t.equal(total(busy, 'pending'), 14, 'the rest still pending');
+    }, { concurrency: setup.publisher.partitions });
+    const busy = await eventually(() => setup.publisher.lag(), (lags) => total(lags, 'inFlight') === busyPartitions, 'one message in flight per busy partition');
+    t.equal(total(busy, 'pending'), 15 - busyPartitions, 'the rest still pending');
+    t.ok(busy.every((lag) => lag.inFlight <= 1), 'never more than one in flight on a partition');
 
     release.resolve();
     await until(() => handled >= 15, 'every message to be handled');
