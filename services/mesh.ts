@@ -31,6 +31,11 @@ import { CandleRepository } from '../libs/db/candle.repository.ts';
 import { createCcxtMarket, UnknownCcxtExchangeError, type CandleStore } from '../libs/market/ccxt-market.ts';
 import { createLogger, type Logger } from '../libs/platform/logger.ts';
 import { createTokenSigner } from '../libs/platform/tokens.ts';
+import { AuditRepository } from '../libs/db/audit.repository.ts';
+import { RefreshTokenRepository } from '../libs/db/refresh-token.repository.ts';
+import { createLimiter, type LimiterStore } from '../libs/platform/rate-limit.ts';
+import { createRedisClient, type Redis } from '../libs/platform/redis.ts';
+import { createAuditService } from './gateway/audit.service.ts';
 import { createBotsService } from './bots/bots.service.ts';
 import { createExecutionService } from './execution/execution.service.ts';
 import { createAuthService } from './gateway/auth.service.ts';
@@ -47,8 +52,14 @@ export function isServiceName(name: string): name is MeshServiceName {
   return (SERVICE_NAMES as readonly string[]).includes(name);
 }
 
-/** Lifetime of an access token. */
-const TOKEN_LIFETIME_SECONDS = 3_600;
+/** Lifetime of an access token: short, because it cannot be revoked; the refresh token renews it. */
+export const TOKEN_LIFETIME_SECONDS = 900;
+
+/** Failed sign-ins tolerated per account and per address, and how long a key is then refused. */
+const LOGIN_THROTTLE = {
+  account: { name: 'login-account', points: 5, windowSeconds: 15 * 60, blockSeconds: 15 * 60 },
+  address: { name: 'login-address', points: 50, windowSeconds: 60 * 60, blockSeconds: 60 * 60 },
+} as const;
 
 export interface MeshOptions {
   readonly config: Config;
@@ -70,6 +81,8 @@ export interface Mesh {
   readonly bus: Bus<StreamPayloads>;
   readonly marketData: MarketData;
   readonly logger: Logger;
+  /** The Redis connection when REDIS_URL is set. */
+  readonly redis: Redis | undefined;
   /** Port the gateway listens on (when it runs here). */
   port(): number | undefined;
   stop(): Promise<void>;
@@ -122,6 +135,8 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
   const applied = await migrateDatabase(database);
   if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
 
+  const redis = config.redisUrl ? createRedisClient(config.redisUrl) : undefined;
+  const limiterStore: LimiterStore = { redis, prefix: config.redisPrefix };
   const bus: Bus<StreamPayloads> = createInProcessBus<StreamPayloads>({ partitions: config.busPartitions, logger });
   const marketData = new MarketData(await createMarketSources(config, { store: new CandleRepository(database), clock }));
   const bots = new BotRepository(database);
@@ -132,9 +147,16 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
   const factories: Record<MeshServiceName, () => ServiceSchema[]> = {
     gateway: () => {
       const tokens = createTokenSigner(config.jwtSecret, TOKEN_LIFETIME_SECONDS);
+      const audit = new AuditRepository(database);
+      const rateLimits = {
+        user: createLimiter({ name: 'user', points: config.rateLimitPerUser, windowSeconds: 60 }, limiterStore),
+        address: createLimiter({ name: 'address', points: config.rateLimitPerAddress, windowSeconds: 60 }, limiterStore),
+      };
+      const throttle = { account: createLimiter(LOGIN_THROTTLE.account, limiterStore), address: createLimiter(LOGIN_THROTTLE.address, limiterStore) };
       return [
-        createGatewayService({ port: config.port, tokens, clock, version: packageVersion(), webRoot: DEFAULT_WEB_ROOT }),
-        createAuthService({ users: new UserRepository(database), tokens, clock, newId }),
+        createGatewayService({ port: config.port, tokens, clock, version: packageVersion(), webRoot: DEFAULT_WEB_ROOT, trustProxy: config.trustProxy, rateLimits, audit }),
+        createAuthService({ users: new UserRepository(database), refreshTokens: new RefreshTokenRepository(database), tokens, throttle, clock, newId }),
+        createAuditService({ audit, clock }),
       ];
     },
     bots: () => [createBotsService({ bots, history: new HistoryRepository(database), trading, marketData, clock, newId })],
@@ -172,12 +194,13 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
   } catch (error) {
     await broker.stop().catch(() => undefined);
     await bus.close();
+    redis?.disconnect();
     await database.close();
     throw error;
   }
 
   return {
-    broker, database, bus, marketData, logger,
+    broker, database, bus, marketData, logger, redis,
     port() {
       const gateway = broker.getLocalService('gateway') as unknown as { server?: { address(): { port: number } | string | null } } | undefined;
       const address = gateway?.server?.address();
@@ -186,6 +209,7 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
     async stop() {
       await broker.stop();
       await bus.close();
+      await redis?.quit().catch(() => undefined);
       await database.close();
     },
   };

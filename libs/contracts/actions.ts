@@ -6,6 +6,7 @@
 export const SERVICES = {
   gateway: 'gateway',
   auth: 'auth',
+  audit: 'audit',
   bots: 'bots',
   scheduler: 'scheduler',
   strategy: 'strategy',
@@ -16,7 +17,8 @@ export type ServiceName = (typeof SERVICES)[keyof typeof SERVICES];
 
 /** Local action names (as declared inside each service). */
 export const ACTION = {
-  auth: { register: 'register', login: 'login', me: 'me', listUsers: 'listUsers' },
+  auth: { register: 'register', login: 'login', refresh: 'refresh', logout: 'logout', changePassword: 'changePassword', me: 'me', listUsers: 'listUsers' },
+  audit: { list: 'list', record: 'record' },
   bots: {
     create: 'create', get: 'get', list: 'list', update: 'update', remove: 'remove',
     start: 'start', stop: 'stop', pause: 'pause',
@@ -38,6 +40,7 @@ function qualify<S extends string, A extends Record<string, string>>(service: S,
 /** Fully qualified action names for `ctx.call` and gateway aliases. */
 export const ACTIONS = {
   auth: qualify(SERVICES.auth, ACTION.auth),
+  audit: qualify(SERVICES.audit, ACTION.audit),
   bots: qualify(SERVICES.bots, ACTION.bots),
   strategy: qualify(SERVICES.strategy, ACTION.strategy),
   risk: qualify(SERVICES.risk, ACTION.risk),
