@@ -1,5 +1,6 @@
 /** `npm run admin -- grant|revoke <email>`: gives or takes the admin role on the configured database. */
 import { openDatabase, pendingMigrations } from '../libs/db/database.ts';
+import { AuditRepository } from '../libs/db/audit.repository.ts';
 import { UserRepository } from '../libs/db/user.repository.ts';
 import { loadConfigOrExit } from '../libs/platform/config.ts';
 import { createLogger } from '../libs/platform/logger.ts';
@@ -19,7 +20,7 @@ try {
     process.stderr.write('the database schema is not current: run `npm run db:migrate` (or start the platform) first\n');
     status = 1;
   } else {
-    const result = await runAdminCommand(args, new UserRepository(database));
+    const result = await runAdminCommand(args, { users: new UserRepository(database), audit: new AuditRepository(database) });
     (result.status === 0 ? process.stdout : process.stderr).write(result.output);
     status = result.status;
   }

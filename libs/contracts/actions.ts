@@ -6,17 +6,20 @@
 export const SERVICES = {
   gateway: 'gateway',
   auth: 'auth',
+  audit: 'audit',
   bots: 'bots',
   scheduler: 'scheduler',
   strategy: 'strategy',
   risk: 'risk',
   execution: 'execution',
+  bus: 'bus',
 } as const;
 export type ServiceName = (typeof SERVICES)[keyof typeof SERVICES];
 
 /** Local action names (as declared inside each service). */
 export const ACTION = {
-  auth: { register: 'register', login: 'login', me: 'me', listUsers: 'listUsers' },
+  auth: { register: 'register', login: 'login', refresh: 'refresh', logout: 'logout', changePassword: 'changePassword', me: 'me', listUsers: 'listUsers' },
+  audit: { list: 'list', record: 'record' },
   bots: {
     create: 'create', get: 'get', list: 'list', update: 'update', remove: 'remove',
     start: 'start', stop: 'stop', pause: 'pause',
@@ -28,6 +31,7 @@ export const ACTION = {
   risk: { approve: 'approve', limits: 'limits', setLimits: 'setLimits', killSwitch: 'killSwitch', setKillSwitch: 'setKillSwitch' },
   execution: { sweep: 'sweep' },
   scheduler: { clocks: 'clocks' },
+  bus: { lag: 'lag', deadLetters: 'deadLetters', replayDeadLetter: 'replayDeadLetter', removeDeadLetter: 'removeDeadLetter' },
 } as const;
 
 type Qualified<S extends string, A extends Record<string, string>> = { readonly [K in keyof A]: `${S}.${A[K]}` };
@@ -39,9 +43,11 @@ function qualify<S extends string, A extends Record<string, string>>(service: S,
 /** Fully qualified action names for `ctx.call` and gateway aliases. */
 export const ACTIONS = {
   auth: qualify(SERVICES.auth, ACTION.auth),
+  audit: qualify(SERVICES.audit, ACTION.audit),
   bots: qualify(SERVICES.bots, ACTION.bots),
   strategy: qualify(SERVICES.strategy, ACTION.strategy),
   risk: qualify(SERVICES.risk, ACTION.risk),
   execution: qualify(SERVICES.execution, ACTION.execution),
   scheduler: qualify(SERVICES.scheduler, ACTION.scheduler),
+  bus: qualify(SERVICES.bus, ACTION.bus),
 } as const;

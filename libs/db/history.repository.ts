@@ -9,20 +9,13 @@ import { DecisionEntity } from './entities/decision.entity.ts';
 import { FillEntity } from './entities/fill.entity.ts';
 import { OrderEntity } from './entities/order.entity.ts';
 import { PositionEntity } from './entities/position.entity.ts';
-import { decodeCursor, toPage, type Page, type PageRequest } from './pagination.ts';
+import { olderThan, toPage, type Page, type PageRequest } from './pagination.ts';
 
 export type DecisionRow = InferEntity<typeof DecisionEntity>;
 export type OrderRow = InferEntity<typeof OrderEntity>;
 export type FillRow = InferEntity<typeof FillEntity>;
 export type PositionRow = InferEntity<typeof PositionEntity>;
 export type BotStateRow = InferEntity<typeof BotStateEntity>;
-
-/** Rows strictly older than the cursor, by (time, id). */
-function olderThan(field: string, cursor: string | undefined): object {
-  if (cursor === undefined) return {};
-  const position = decodeCursor(cursor);
-  return { $or: [{ [field]: { $lt: position.time } }, { [field]: position.time, id: { $lt: position.id } }] };
-}
 
 export class HistoryRepository {
   readonly #database: Database;

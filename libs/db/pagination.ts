@@ -49,3 +49,10 @@ export function toPage<R, T>(rows: readonly R[], limit: number, position: (row: 
   const last = items.at(-1);
   return { items: items.map(view), nextCursor: rows.length > limit && last !== undefined ? encodeCursor(position(last)) : null };
 }
+
+/** The query condition for rows strictly older than the cursor, by (`field`, id); empty without a cursor. */
+export function olderThan(field: string, cursor: string | undefined): object {
+  if (cursor === undefined) return {};
+  const position = decodeCursor(cursor);
+  return { $or: [{ [field]: { $lt: position.time } }, { [field]: position.time, id: { $lt: position.id } }] };
+}

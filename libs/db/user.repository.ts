@@ -2,7 +2,7 @@
 import type { InferEntity } from '@mikro-orm/core';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Database } from './database.ts';
-import { decodeCursor, toPage, type Page, type PageRequest } from './pagination.ts';
+import { olderThan, toPage, type Page, type PageRequest } from './pagination.ts';
 import { UserEntity, type UserRole } from './entities/user.entity.ts';
 
 export type UserRow = InferEntity<typeof UserEntity>;
@@ -40,6 +40,10 @@ export class UserRepository {
     return this.#database.em().findOne(UserEntity, { id });
   }
 
+  async setPasswordHash(id: string, passwordHash: string): Promise<void> {
+    await this.#database.em().nativeUpdate(UserEntity, { id }, { passwordHash });
+  }
+
   /** Gives the account with this email a role; null when there is no such account. */
   async setRole(email: string, role: UserRole): Promise<UserRow | null> {
     const em = this.#database.em();
@@ -52,10 +56,9 @@ export class UserRepository {
 
   /** Every account, newest first, a page at a time (for admins). */
   async list<T>(page: PageRequest, view: (row: UserRow) => T): Promise<Page<T>> {
-    const position = page.cursor === undefined ? undefined : decodeCursor(page.cursor);
     const rows = await this.#database.em().find(
       UserEntity,
-      position ? { $or: [{ createdAt: { $lt: position.time } }, { createdAt: position.time, id: { $lt: position.id } }] } : {},
+      olderThan('createdAt', page.cursor),
       { orderBy: { createdAt: 'desc', id: 'desc' }, limit: page.limit + 1 },
     );
     return toPage(rows, page.limit, (row) => ({ time: row.createdAt, id: row.id }), view);

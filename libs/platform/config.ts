@@ -41,6 +41,8 @@ export interface Config {
   readonly busPartitions: number;
   /** Prefix of stream and subject names, so several platforms (or tests) share one NATS. */
   readonly busPrefix: string;
+  /** Lease of a bus message on JetStream: a replica that dies holding one gives it up after this long. */
+  readonly busAckWaitMs: number;
   /** Prefix of Redis keys, for the same reason. */
   readonly redisPrefix: string;
   /** Name of this platform instance in logs and node ids. */
@@ -49,6 +51,16 @@ export interface Config {
   readonly backtestWorkers: number;
   /** ccxt exchange ids whose public candles are market sources ("ccxt:<id>"); empty: none (offline). */
   readonly ccxtExchanges: readonly string[];
+  /** Proxies in front of the gateway whose X-Forwarded-For entries are believed (0: none, use the socket address). */
+  readonly trustProxy: number;
+  /** Requests a signed-in user may make per minute (all routes together). */
+  readonly rateLimitPerUser: number;
+  /** Requests one client address may make per minute. */
+  readonly rateLimitPerAddress: number;
+  /** Port of this process's small /health and /ready server; undefined: none. */
+  readonly healthPort: number | undefined;
+  /** Port of this process's Prometheus /metrics; undefined: metrics are collected but not served. */
+  readonly metricsPort: number | undefined;
 }
 
 /** A configuration problem, naming the variable. */
@@ -76,6 +88,10 @@ function integer(env: Env, name: string, fallback: number, minimum: number, maxi
     throw new ConfigError(name, `must be an integer from ${minimum} to ${maximum}, got ${JSON.stringify(raw)}`);
   }
   return value;
+}
+
+function optionalPort(env: Env, name: string): number | undefined {
+  return text(env, name) === undefined ? undefined : integer(env, name, 0, 0, 65535);
 }
 
 function positiveNumber(env: Env, name: string, fallback: number): number {
@@ -140,14 +156,51 @@ function exchangeIds(env: Env, variable: string): readonly string[] {
 const MINIMUM_SECRET_LENGTH = 32;
 
 /**
- * The JWT signing secret. Given: used if long enough. Absent in embedded mode: generated
+ * Least estimated entropy of a given secret, in bits. The estimate below rates 32 random
+ * hex digits (128 real bits) at about 120, so the bar sits under that with room.
+ */
+const MINIMUM_SECRET_BITS = 96;
+
+/** Words of the placeholders people copy from examples; none belongs in a real secret. */
+const PLACEHOLDER = /change.?me|secret|example|default|password|placeholder|your.?key|jwt/i;
+
+/**
+ * Estimated entropy of `secret`: its length times the Shannon entropy of its characters.
+ * It over-estimates a random-looking but human-made string, and catches the usual weak
+ * ones: repeated characters, short alphabets, words.
+ */
+export function secretEntropyBits(secret: string): number {
+  const counts = new Map<string, number>();
+  for (const character of secret) counts.set(character, (counts.get(character) ?? 0) + 1);
+  const length = [...secret].length;
+  let perCharacter = 0;
+  for (const count of counts.values()) perCharacter -= (count / length) * Math.log2(count / length);
+  return perCharacter * length;
+}
+
+/** True when `text` is a shorter piece repeated, like "12345678901234567890". */
+function isRepetition(text: string): boolean {
+  for (let period = 1; period <= text.length / 2; period += 1) {
+    if (text.slice(period) === text.slice(0, -period)) return true;
+  }
+  return false;
+}
+
+function checkSecretStrength(secret: string): void {
+  if (secret.length < MINIMUM_SECRET_LENGTH) throw new ConfigError('JWT_SECRET', `must be at least ${MINIMUM_SECRET_LENGTH} characters of random text, e.g. the output of \`openssl rand -hex 32\``);
+  if (PLACEHOLDER.test(secret)) throw new ConfigError('JWT_SECRET', 'looks like a placeholder or a default; use random text, e.g. the output of `openssl rand -hex 32`');
+  if (secretEntropyBits(secret) < MINIMUM_SECRET_BITS || isRepetition(secret)) throw new ConfigError('JWT_SECRET', `is too predictable (about ${Math.floor(secretEntropyBits(secret))} bits, at least ${MINIMUM_SECRET_BITS} needed); use random text, e.g. the output of \`openssl rand -hex 32\``);
+}
+
+/**
+ * The JWT signing secret. Given: used if long and random enough (in every mode). Absent in embedded mode: generated
  * once and kept in the data folder (never a fixed string). Absent when Postgres is
  * external: refused, because replicas of the gateway must share one secret.
  */
 function jwtSecret(env: Env, dataDir: string, embedded: boolean): string {
   const given = text(env, 'JWT_SECRET');
   if (given !== undefined) {
-    if (given.length < MINIMUM_SECRET_LENGTH) throw new ConfigError('JWT_SECRET', `must be at least ${MINIMUM_SECRET_LENGTH} characters of random text`);
+    checkSecretStrength(given);
     return given;
   }
   if (!embedded) throw new ConfigError('JWT_SECRET', 'must be set when DATABASE_URL is set, so every gateway replica signs with the same secret');
@@ -189,10 +242,16 @@ export function loadConfig(env: Env = process.env, options: { isTerminal?: boole
     replaySpeed: positiveNumber(env, 'REPLAY_SPEED', 60),
     busPartitions: integer(env, 'BUS_PARTITIONS', 64, 1, 4096),
     busPrefix: name(env, 'BUS_PREFIX', 'tradebot'),
+    busAckWaitMs: integer(env, 'BUS_ACK_WAIT_MS', 10_000, 1_000, 600_000),
     redisPrefix: name(env, 'REDIS_PREFIX', 'tradebot'),
     namespace: name(env, 'NAMESPACE', 'tradebot'),
     backtestWorkers: integer(env, 'BACKTEST_WORKERS', 1, 0, 64),
     ccxtExchanges: exchangeIds(env, 'CCXT_EXCHANGES'),
+    trustProxy: integer(env, 'TRUST_PROXY', 0, 0, 10),
+    rateLimitPerUser: integer(env, 'RATE_LIMIT_PER_USER', 1_200, 1, 1_000_000),
+    rateLimitPerAddress: integer(env, 'RATE_LIMIT_PER_ADDRESS', 2_400, 1, 1_000_000),
+    healthPort: optionalPort(env, 'HEALTH_PORT'),
+    metricsPort: optionalPort(env, 'METRICS_PORT'),
   };
 }
 

@@ -6,7 +6,7 @@ import { pino, type Logger } from 'pino';
 import type { LogLevel } from './config.ts';
 
 /** Keys whose values never reach a log line, at any depth we log at. */
-const REDACTED_KEYS = ['password', 'newPassword', 'currentPassword', 'token', 'refreshToken', 'accessToken', 'authorization', 'secret', 'apiKey', 'jwtSecret', 'passwordHash'];
+const REDACTED_KEYS = ['password', 'newPassword', 'currentPassword', 'token', 'refreshToken', 'accessToken', 'authorization', 'secret', 'apiKey', 'jwtSecret', 'passwordHash', 'access_token', 'refresh_token', 'apiSecret', 'cookie'];
 
 const REDACT_PATHS = REDACTED_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`, `req.headers.${key}`]);
 

@@ -8,12 +8,16 @@ import { randomUUID } from 'node:crypto';
 import ApiGateway from 'moleculer-web';
 import type { Context, ServiceSchema, ServiceSettingSchema } from 'moleculer';
 import { SERVICES } from '../../libs/contracts/actions.ts';
+import type { AuditRepository } from '../../libs/db/audit.repository.ts';
+import type { AuditOutcome } from '../../libs/db/entities/audit-entry.entity.ts';
 import type { Clock } from '../../libs/platform/clock.ts';
+import type { Limiter } from '../../libs/platform/rate-limit.ts';
 import type { TokenSigner } from '../../libs/platform/tokens.ts';
 import type { CallerMeta } from '../shared/caller.ts';
 import { ERROR_CODES } from '../shared/errors.ts';
+import { clientAddress, loggableUrl } from './client-address.ts';
 import { buildOpenApiDocument } from './openapi.ts';
-import { API_PREFIX, ROUTES } from './routes.ts';
+import { API_PREFIX, ROUTES, type RouteSpec } from './routes.ts';
 import { isAppPage, sendAppPage, webAssetSettings } from './web-ui.ts';
 
 export interface GatewayServiceDeps {
@@ -21,6 +25,12 @@ export interface GatewayServiceDeps {
   readonly tokens: TokenSigner;
   readonly clock: Clock;
   readonly version: string;
+  /** Proxies in front whose X-Forwarded-For is believed (TRUST_PROXY). */
+  readonly trustProxy: number;
+  /** Requests per minute per signed-in user and per client address. */
+  readonly rateLimits: { readonly user: Limiter; readonly address: Limiter };
+  /** Where API actions are recorded (who, what, when, from where). */
+  readonly audit: AuditRepository;
   /** Folder of the built web UI, served at `/` (none: the gateway serves only the API). */
   readonly webRoot?: string;
 }
@@ -30,7 +40,8 @@ export const BODY_LIMIT = '64kb';
 
 interface ApiRequest extends IncomingMessage {
   $ctx?: Context<unknown, CallerMeta>;
-  $alias?: { public?: boolean; status?: number; location?: string };
+  $alias?: { public?: boolean; status?: number; location?: string; spec?: RouteSpec };
+  $params?: Record<string, unknown>;
 }
 
 interface ClientError {
@@ -38,6 +49,8 @@ interface ClientError {
   readonly code: string;
   readonly message: string;
   readonly field?: string;
+  /** For 429: seconds until the client may try again (sent as Retry-After). */
+  readonly retryAfterSeconds?: number;
 }
 
 /** Maps any failure to what a client may see: no stack traces, no internal names. */
@@ -58,11 +71,12 @@ export function toClientError(error: unknown): ClientError {
     return { status: 422, code: ERROR_CODES.validation, message: first?.message ?? 'invalid request', ...(field ? { field } : {}) };
   }
   if (status >= 400 && status < 500) {
-    const data = candidate.data as { field?: unknown } | undefined;
+    const data = candidate.data as { field?: unknown; retryAfterSeconds?: unknown } | undefined;
     const field = typeof data?.field === 'string' ? data.field : undefined;
     const code = type === 'NOT_FOUND' || type === 'SERVICE_NOT_FOUND' ? ERROR_CODES.notFound : (type ?? ERROR_CODES.badRequest);
     const message = status === 404 && type !== ERROR_CODES.notFound ? 'not found' : String(candidate.message ?? 'bad request');
-    return { status, code, message, ...(field ? { field } : {}) };
+    const retryAfterSeconds = status === 429 && typeof data?.retryAfterSeconds === 'number' ? data.retryAfterSeconds : undefined;
+    return { status, code, message, ...(field ? { field } : {}), ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) };
   }
   if (status === 503 || type === 'SERVICE_NOT_AVAILABLE' || type === 'REQUEST_TIMEOUT') {
     return { status: 503, code: ERROR_CODES.unavailable, message: 'a service is not available right now, try again shortly' };
@@ -79,11 +93,46 @@ function bearerToken(request: IncomingMessage): string | undefined {
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
+/** Routes whose calls go to the audit log: everything that changes something, and every admin route. */
+function audited(route: RouteSpec): boolean {
+  return route.method !== 'GET' || route.admin === true;
+}
+
+function outcomeOf(status: number): AuditOutcome {
+  if (status < 400) return 'ok';
+  return status === 401 || status === 403 || status === 429 ? 'denied' : 'failed';
+}
+
+function unauthorizedError(message: string) {
+  return Object.assign(new Error(message), { code: 401, type: ERROR_CODES.unauthorized });
+}
+
 export function createGatewayService(deps: GatewayServiceDeps): ServiceSchema {
   const aliases = Object.fromEntries(
-    ROUTES.map((route) => [`${route.method} ${route.path}`, { action: route.action, public: route.public === true, status: route.status ?? 200, location: route.location }]),
+    ROUTES.map((route) => [`${route.method} ${route.path}`, { action: route.action, public: route.public === true, status: route.status ?? 200, location: route.location, spec: route }]),
   );
   let openApiDocument: Record<string, unknown> | undefined;
+  let logger: { error: (...args: unknown[]) => void; warn: (...args: unknown[]) => void } | undefined;
+
+  /** Appends the audit entry of one API call; a failure to record is logged, never the client's problem. */
+  function recordAudit(request: ApiRequest, status: number, data?: unknown): void {
+    const route = request.$alias?.spec;
+    const ctx = request.$ctx;
+    if (!route || !ctx || !audited(route)) return;
+    const user = ctx.meta.user;
+    const params = request.$params ?? {};
+    const actor = ctx.meta.auditActor;
+    const target = [params['id'], (data as { id?: unknown } | undefined)?.id].find((value) => typeof value === 'string') as string | undefined;
+    const entry = {
+      id: randomUUID(), at: new Date(deps.clock.now()),
+      actorKind: user ? user.role : actor ? ('user' as const) : ('anonymous' as const),
+      actorId: user?.id ?? actor?.id ?? null,
+      actorLabel: actor?.label ?? (typeof params['email'] === 'string' ? params['email'].slice(0, 254) : null),
+      action: `${route.method} ${API_PREFIX}${route.path}`, target: target ?? null, outcome: outcomeOf(status), status,
+      ip: ctx.meta.clientIp?.slice(0, 64) ?? null, userAgent: ctx.meta.userAgent?.slice(0, 256) ?? null, requestId: ctx.meta.requestId ?? null,
+    };
+    deps.audit.append(entry).catch((error: unknown) => logger?.error({ err: error, requestId: entry.requestId }, 'could not record an audit entry'));
+  }
 
   const settings = {
       port: deps.port,
@@ -91,14 +140,16 @@ export function createGatewayService(deps: GatewayServiceDeps): ServiceSchema {
       ip: '0.0.0.0',
       log4XXResponses: false,
       logRouteRegistration: 'debug',
-      logRequest: 'debug',
-      logResponse: 'debug',
+      // moleculer-web would log URLs with their query, which may carry the live-events token.
+      logRequest: null,
+      logResponse: null,
       logRequestParams: null,
       logResponseData: null,
       routes: [
         {
           path: API_PREFIX,
           authentication: true,
+          authorization: true,
           autoAliases: false,
           mappingPolicy: 'restrict',
           mergeParams: true,
@@ -109,6 +160,9 @@ export function createGatewayService(deps: GatewayServiceDeps): ServiceSchema {
             const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
             (ctx as { requestID: string }).requestID = requestId;
             ctx.meta.requestId = requestId;
+            ctx.meta.clientIp = clientAddress(request, deps.trustProxy);
+            const userAgent = request.headers['user-agent'];
+            if (typeof userAgent === 'string') ctx.meta.userAgent = userAgent.slice(0, 256);
             response.setHeader('X-Request-Id', requestId);
           },
           onAfterCall(this: unknown, ctx: Context<unknown, { $location?: string }>, _route: unknown, request: ApiRequest, response: ServerResponse, data: unknown) {
@@ -119,6 +173,7 @@ export function createGatewayService(deps: GatewayServiceDeps): ServiceSchema {
               // moleculer-web sends Location itself only with 201 and redirects; a 202 names where to watch too.
               response.setHeader('Location', ctx.meta.$location);
             }
+            recordAudit(request, response.statusCode, data);
             return data;
           },
         },
@@ -126,11 +181,17 @@ export function createGatewayService(deps: GatewayServiceDeps): ServiceSchema {
       onError(this: { logger: { error: (...args: unknown[]) => void } }, request: ApiRequest, response: ServerResponse, error: unknown) {
         const clientError = toClientError(error);
         const requestId = request.$ctx?.requestID ?? undefined;
-        if (clientError.status >= 500) this.logger.error({ err: error, requestId, url: request.url }, 'request failed');
+        if (clientError.status >= 500) this.logger.error({ err: error, requestId, url: loggableUrl(request.url) }, 'request failed');
+        recordAudit(request, clientError.status);
+        if (response.headersSent) {
+          response.end();
+          return;
+        }
         response.setHeader('Content-Type', 'application/json; charset=utf-8');
         if (requestId) response.setHeader('X-Request-Id', requestId);
+        if (clientError.retryAfterSeconds !== undefined) response.setHeader('Retry-After', String(clientError.retryAfterSeconds));
         response.writeHead(clientError.status);
-        const { status: _status, ...body } = clientError;
+        const { status: _status, retryAfterSeconds: _retryAfter, ...body } = clientError;
         response.end(JSON.stringify({ error: { ...body, ...(clientError.status >= 500 && requestId ? { requestId } : {}) } }));
       },
   };
@@ -158,6 +219,9 @@ export function createGatewayService(deps: GatewayServiceDeps): ServiceSchema {
         },
       },
     },
+    created() {
+      logger = this.logger;
+    },
     methods: {
       /** Nothing routed or served as a file: a page of the web UI gets index.html, anything else the JSON 404. */
       send404(this: { sendError(request: IncomingMessage, response: ServerResponse, error: Error): void }, request: IncomingMessage, response: ServerResponse) {
@@ -170,12 +234,25 @@ export function createGatewayService(deps: GatewayServiceDeps): ServiceSchema {
         const token = bearerToken(request);
         if (token === undefined) {
           if (alias.public) return null;
-          throw Object.assign(new Error('a bearer token is required (Authorization: Bearer <token>)'), { code: 401, type: ERROR_CODES.unauthorized });
+          throw unauthorizedError('a bearer token is required (Authorization: Bearer <token>)');
         }
         const claims = await deps.tokens.verify(token, deps.clock.now());
-        if (!claims) throw Object.assign(new Error('the bearer token is invalid or expired'), { code: 401, type: ERROR_CODES.unauthorized });
+        if (!claims) throw unauthorizedError('the bearer token is invalid or expired');
         ctx.meta.user = { id: claims.userId, role: claims.role };
         return ctx.meta.user;
+      },
+      /** Rate limits: per client address always, per user when signed in; operations routes are exempt. */
+      async authorize(ctx: Context<unknown, CallerMeta>, _route: unknown, _request: IncomingMessage, _response: ServerResponse, alias: { spec?: RouteSpec }) {
+        if (alias.spec?.tag === 'operations') return;
+        const [byAddress, byUser] = await Promise.all([
+          ctx.meta.clientIp ? deps.rateLimits.address.hit(ctx.meta.clientIp) : undefined,
+          ctx.meta.user ? deps.rateLimits.user.hit(ctx.meta.user.id) : undefined,
+        ]);
+        const wait = Math.max(byAddress ?? 0, byUser ?? 0);
+        if (wait > 0) {
+          const who = byUser !== undefined ? 'this account' : 'this address';
+          throw Object.assign(new Error(`too many requests from ${who}; try again in ${wait} s`), { code: 429, type: ERROR_CODES.rateLimited, data: { retryAfterSeconds: wait } });
+        }
       },
     },
   };

@@ -114,7 +114,21 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
   Health: object({ status: { enum: ['ok'] }, nodeID: text, services: { type: 'array', items: text }, uptimeSeconds: { type: 'number' } }),
   OpenApiDocument: { type: 'object', required: ['openapi', 'paths'] },
   User: object({ id: { type: 'string', format: 'uuid' }, email: text, role: { enum: ['user', 'admin'] }, createdAt: time }),
-  Token: object({ token: text, tokenType: { enum: ['Bearer'] }, expiresAt: time, user: object({ id: text, email: text, role: text }) }),
+  Token: object({
+    token: { ...text, description: 'Access token (JWT), valid 15 minutes: send as Authorization: Bearer <token>' },
+    tokenType: { enum: ['Bearer'] },
+    expiresAt: time,
+    refreshToken: { ...text, description: 'Single use: POST /api/auth/refresh exchanges it for a new pair' },
+    refreshExpiresAt: time,
+    user: object({ id: text, email: text, role: { enum: ['user', 'admin'] } }),
+  }),
+  LoggedOut: object({ loggedOut: { const: true } }),
+  AuditEntry: object({
+    id: { type: 'string', format: 'uuid' }, at: time, actorKind: { enum: ['user', 'admin', 'operator', 'anonymous'] },
+    actorId: nullableText, actorLabel: nullableText, action: text, target: nullableText, outcome: { enum: ['ok', 'denied', 'failed'] },
+    status: { type: ['integer', 'null'] }, ip: nullableText, userAgent: nullableText, requestId: nullableText,
+  }),
+  AuditPage: page('AuditEntry'),
   StrategyList: object({
     items: {
       type: 'array',
@@ -231,7 +245,7 @@ const ERROR_RESPONSES: Record<string, string> = {
   '403': 'The caller lacks the admin role',
   '404': 'No such resource (or not yours)',
   '409': 'The resource is in a state that forbids this',
-  '429': 'Too many requests of this kind at once',
+  '429': 'Too many requests: wait the seconds the Retry-After header gives',
   '413': 'Request body too large',
   '422': 'A field is invalid; `error.field` names it',
   '500': 'Unexpected failure; `error.requestId` identifies it in the logs',
@@ -292,7 +306,7 @@ function errorApplies(route: RouteSpec, status: string): boolean {
   if (status === '401' || status === '404') return !route.public || route.path.includes(':');
   if (status === '403') return route.admin === true;
   if (status === '409') return route.method !== 'GET';
-  if (status === '429') return route.action.endsWith('.createBacktest');
+  if (status === '429') return route.tag !== 'operations';
   if (status === '413') return route.method === 'POST' || route.method === 'PUT' || route.method === 'PATCH';
   return true;
 }

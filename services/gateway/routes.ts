@@ -34,6 +34,9 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/openapi.json', action: GATEWAY_ACTIONS.openapi, public: true, summary: 'This API description (OpenAPI 3.1)', tag: 'operations', response: 'OpenApiDocument' },
   { method: 'POST', path: '/auth/register', action: ACTIONS.auth.register, public: true, summary: 'Create an account', tag: 'auth', status: 201, response: 'User', location: '/auth/me' },
   { method: 'POST', path: '/auth/login', action: ACTIONS.auth.login, public: true, summary: 'Log in for a bearer token', tag: 'auth', response: 'Token' },
+  { method: 'POST', path: '/auth/refresh', action: ACTIONS.auth.refresh, public: true, summary: 'Exchange a refresh token for a new access token and refresh token (the old one is retired)', tag: 'auth', response: 'Token' },
+  { method: 'POST', path: '/auth/logout', action: ACTIONS.auth.logout, public: true, summary: 'Revoke the session (the refresh token and every token descended from its login)', tag: 'auth', response: 'LoggedOut' },
+  { method: 'POST', path: '/auth/password', action: ACTIONS.auth.changePassword, summary: 'Change the password; every other session is signed out', tag: 'auth', response: 'Token' },
   { method: 'GET', path: '/auth/me', action: ACTIONS.auth.me, summary: 'The account the token belongs to', tag: 'auth', response: 'User' },
   { method: 'GET', path: '/strategies', action: ACTIONS.strategy.catalog, public: true, summary: 'Strategies with their parameter schemas', tag: 'catalog', response: 'StrategyList' },
   { method: 'GET', path: '/markets', action: ACTIONS.bots.markets, public: true, summary: 'Market sources and the markets they list', tag: 'catalog', response: 'MarketList' },
@@ -59,5 +62,6 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'PUT', path: '/risk-limits', action: ACTIONS.risk.setLimits, summary: 'Set your limits across all your bots (null removes one)', tag: 'risk', response: 'RiskLimits' },
   { method: 'GET', path: '/admin/kill-switch', action: ACTIONS.risk.killSwitch, admin: true, summary: 'The platform kill switch: mode, reason, who and when (admin only)', tag: 'admin', response: 'KillSwitch' },
   { method: 'PUT', path: '/admin/kill-switch', action: ACTIONS.risk.setKillSwitch, admin: true, summary: 'Halt entries or all trading on the platform, or resume; recorded with who and why (admin only)', tag: 'admin', response: 'KillSwitch' },
+  { method: 'GET', path: '/admin/audit', action: ACTIONS.audit.list, admin: true, summary: 'The audit log of user and operator actions, newest first (admin only)', tag: 'admin', response: 'AuditPage' },
   { method: 'GET', path: '/admin/users', action: ACTIONS.auth.listUsers, admin: true, summary: 'Every account, newest first (admin only)', tag: 'admin', response: 'UserPage' },
 ];

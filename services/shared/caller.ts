@@ -8,8 +8,13 @@ export interface Caller {
 }
 
 export interface CallerMeta {
-  user?: Caller;
+  user?: Caller | null;
   requestId?: string;
+  /** The client's address as the gateway determined it (TRUST_PROXY decides whether X-Forwarded-For counts). */
+  clientIp?: string;
+  userAgent?: string;
+  /** Set by an action that learns who acted when the token did not say (login, refresh): the gateway's audit entry uses it. */
+  auditActor?: { id: string; label: string };
 }
 
 /** The caller, or a 401 if the gateway did not authenticate one. */

@@ -40,6 +40,11 @@ export function forbidden(message = 'this needs the admin role'): Errors.Molecul
   return new Errors.MoleculerClientError(message, 403, ERROR_CODES.forbidden);
 }
 
+/** Too many requests (429); the gateway sends `retryAfterSeconds` as the Retry-After header. */
+export function rateLimited(message: string, retryAfterSeconds: number): Errors.MoleculerClientError {
+  return new Errors.MoleculerClientError(message, 429, ERROR_CODES.rateLimited, { retryAfterSeconds });
+}
+
 /** Something the request needs is down for now (503); the client may retry. */
 export function unavailable(message: string): Errors.MoleculerError {
   return new Errors.MoleculerError(message, 503, ERROR_CODES.unavailable);

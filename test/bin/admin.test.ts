@@ -1,12 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import t from 'tap';
 import { runAdminCommand } from '../../bin/admin-command.ts';
+import { AuditRepository } from '../../libs/db/audit.repository.ts';
 import { UserRepository } from '../../libs/db/user.repository.ts';
 import { startTestPlatform, temporaryDataDir } from '../support/platform.ts';
 
 const platform = await startTestPlatform({ services: ['gateway', 'bots'] });
 t.teardown(() => platform.stop());
-const users = new UserRepository(platform.mesh.database);
+const deps = { users: new UserRepository(platform.mesh.database), audit: new AuditRepository(platform.mesh.database), operator: 'test-operator' };
+const users = deps.users;
 
 t.test('admin routes answer 403 to a user and serve the same account once granted the admin role', async (t) => {
   const carol = await platform.api.signUp('carol@example.com');
@@ -15,7 +17,7 @@ t.test('admin routes answer 403 to a user and serve the same account once grante
   t.equal(denied.body.error.code, 'FORBIDDEN');
   t.equal((await platform.api.as(undefined).get('/admin/users')).status, 401, 'anonymous callers get 401');
 
-  const granted = await runAdminCommand(['grant', 'Carol@Example.com'], users);
+  const granted = await runAdminCommand(['grant', 'Carol@Example.com'], deps);
   t.equal(granted.status, 0);
   t.match(granted.output, /carol@example.com is now an admin/);
   t.equal((await users.findByEmail('carol@example.com'))?.role, 'admin');
@@ -28,18 +30,21 @@ t.test('admin routes answer 403 to a user and serve the same account once grante
   t.equal(listed.status, 200);
   t.ok(listed.body.items.some((user: { email: string }) => user.email === 'carol@example.com'));
   t.notOk(JSON.stringify(listed.body).includes('argon2'), 'password hashes never leave the server');
+  const audit = await admin.get('/admin/audit?limit=500');
+  t.ok(audit.body.items.some((entry: { actorKind: string; actorLabel: string; action: string; target: string }) =>
+    entry.actorKind === 'operator' && entry.actorLabel === 'test-operator' && entry.action === 'admin grant' && entry.target === 'carol@example.com'), 'the grant is in the audit log');
 
-  const revoked = await runAdminCommand(['revoke', 'carol@example.com'], users);
+  const revoked = await runAdminCommand(['revoke', 'carol@example.com'], deps);
   t.equal(revoked.status, 0);
   const relogin = await platform.api.post('/auth/login', { email: 'carol@example.com', password: 'correct horse battery staple' });
   t.equal((await platform.api.as(relogin.body.token).get('/admin/users')).status, 403, 'a revoked admin is a user again from the next login');
 });
 
 t.test('the admin command refuses bad usage and unknown accounts', async (t) => {
-  t.equal((await runAdminCommand([], users)).status, 2);
-  t.equal((await runAdminCommand(['promote', 'a@b.c'], users)).status, 2);
-  t.equal((await runAdminCommand(['grant', 'a@b.c', 'extra'], users)).status, 2);
-  const missing = await runAdminCommand(['grant', 'nobody@example.com'], users);
+  t.equal((await runAdminCommand([], deps)).status, 2);
+  t.equal((await runAdminCommand(['promote', 'a@b.c'], deps)).status, 2);
+  t.equal((await runAdminCommand(['grant', 'a@b.c', 'extra'], deps)).status, 2);
+  const missing = await runAdminCommand(['grant', 'nobody@example.com'], deps);
   t.equal(missing.status, 1);
   t.match(missing.output, /no account with email nobody@example.com/);
 });

@@ -44,7 +44,11 @@ export function temporaryDataDir(): { path: string; remove(): void } {
 }
 
 export async function startTestPlatform(options: PlatformOptions = {}): Promise<TestPlatform> {
-  const config = loadConfig({ PORT: '0', DATA_DIR: options.dataDir ?? temporaryDataDir().path, LOG_LEVEL: 'info', REPLAY_DIR: SHARED_DATA, ...options.env });
+  // Tests make many requests from one address quickly: rate limits are high unless a test sets them.
+  const config = loadConfig({
+    PORT: '0', DATA_DIR: options.dataDir ?? temporaryDataDir().path, LOG_LEVEL: 'info', REPLAY_DIR: SHARED_DATA,
+    RATE_LIMIT_PER_USER: '1000000', RATE_LIMIT_PER_ADDRESS: '1000000', ...options.env,
+  });
   const logs = new LogCapture();
   const logger = createLogger({ level: config.logLevel, pretty: false, destination: logs });
   const mesh = await startMesh({ config, services: options.services ?? SERVICE_NAMES, logger, tuning: { schedulerStepMs: 20, ...options.tuning } });

@@ -9,11 +9,14 @@ import { PositionEntity } from './position.entity.ts';
 import { UserEntity } from './user.entity.ts';
 import { BacktestEntity } from './backtest.entity.ts';
 import { CandleEntity } from './candle.entity.ts';
+import { AuditEntryEntity } from './audit-entry.entity.ts';
 import { ExchangeAccountEntity } from './exchange-account.entity.ts';
+import { RefreshTokenEntity } from './refresh-token.entity.ts';
 import { BotReconciliationEntity, KillSwitchChangeEntity, UserRiskLimitsEntity } from './risk-limits.entity.ts';
 
-export const ENTITIES = [UserEntity, BotEntity, BotStateEntity, DecisionEntity, OrderEntity, FillEntity, PositionEntity, MarketClockEntity, BacktestEntity, CandleEntity, ExchangeAccountEntity, UserRiskLimitsEntity, KillSwitchChangeEntity, BotReconciliationEntity];
+export const ENTITIES = [UserEntity, BotEntity, BotStateEntity, DecisionEntity, OrderEntity, FillEntity, PositionEntity, MarketClockEntity, BacktestEntity, CandleEntity, ExchangeAccountEntity, UserRiskLimitsEntity, KillSwitchChangeEntity, BotReconciliationEntity, RefreshTokenEntity, AuditEntryEntity];
 
 export { BotEntity, BotStateEntity, DecisionEntity, FillEntity, MarketClockEntity, OrderEntity, PositionEntity, UserEntity };
 export { BacktestEntity, CandleEntity };
 export { BotReconciliationEntity, ExchangeAccountEntity, KillSwitchChangeEntity, UserRiskLimitsEntity };
+export { AuditEntryEntity, RefreshTokenEntity };

@@ -1,7 +1,8 @@
 import t from 'tap';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../../../libs/platform/config.ts';
+import { randomBytes } from 'node:crypto';
+import { ConfigError, loadConfig, secretEntropyBits } from '../../../libs/platform/config.ts';
 
 function errorOf(work: () => unknown): unknown {
   try {
@@ -47,7 +48,29 @@ t.test('without JWT_SECRET, embedded mode generates a secret once and keeps it i
 
 t.test('with an external database a JWT secret must be given', async (t) => {
   t.equal((errorOf(() => loadConfig({ DATA_DIR: t.testdir(), DATABASE_URL: 'postgres://localhost/x' })) as ConfigError).variable, 'JWT_SECRET');
-  t.equal(loadConfig({ DATA_DIR: t.testdir(), DATABASE_URL: 'postgres://localhost/x', JWT_SECRET: 'k'.repeat(40) }).jwtSecret, 'k'.repeat(40));
+  const secret = randomBytes(32).toString('hex');
+  t.equal(loadConfig({ DATA_DIR: t.testdir(), DATABASE_URL: 'postgres://localhost/x', JWT_SECRET: secret }).jwtSecret, secret);
+});
+
+t.test('a weak or default JWT secret stops the platform with a message naming JWT_SECRET', async (t) => {
+  const weak = ['k'.repeat(40), 'changeme-changeme-changeme-changeme', 'my-super-secret-jwt-key-for-production', 'abababababababababababababababababab', '1234567890123456789012345678901234567890'];
+  for (const secret of weak) {
+    const error = errorOf(() => loadConfig({ DATA_DIR: t.testdir(), DATABASE_URL: 'postgres://localhost/x', JWT_SECRET: secret }));
+    t.equal((error as ConfigError).variable, 'JWT_SECRET', `refuses ${secret}`);
+    t.match((error as ConfigError).message, /^JWT_SECRET: .*openssl rand -hex 32/);
+  }
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    t.ok(secretEntropyBits(randomBytes(16).toString('hex')) >= 96, 'any 32 random hex digits pass');
+  }
+});
+
+t.test('proxy trust, rate limits and operator ports have safe defaults and named errors', async (t) => {
+  const dir = t.testdir();
+  t.match(loadConfig({ DATA_DIR: dir }), { trustProxy: 0, rateLimitPerUser: 1_200, rateLimitPerAddress: 2_400, healthPort: undefined, metricsPort: undefined });
+  t.match(loadConfig({ DATA_DIR: dir, TRUST_PROXY: '1', HEALTH_PORT: '9101', METRICS_PORT: '9100' }), { trustProxy: 1, healthPort: 9101, metricsPort: 9100 });
+  for (const variable of ['TRUST_PROXY', 'RATE_LIMIT_PER_USER', 'RATE_LIMIT_PER_ADDRESS', 'HEALTH_PORT', 'METRICS_PORT']) {
+    t.equal((errorOf(() => loadConfig({ DATA_DIR: dir, [variable]: 'lots' })) as ConfigError).variable, variable);
+  }
 });
 
 t.test('backtest workers and ccxt exchanges: defaults keep the platform offline, bad values are named', async (t) => {
