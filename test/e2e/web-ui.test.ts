@@ -87,6 +87,30 @@ t.test('decisions and a trade appear live on the bot page, with markers on the c
   t.equal(alice.url(), botUrl, 'the session and the page survive a reload');
 });
 
+t.test('an expired access token is refreshed unseen; a dead session goes back to the login page', async (t) => {
+  const stored = () => alice.evaluate(() => JSON.parse(localStorage.getItem('tradebot.session') ?? 'null') as { token: string; refreshToken?: string } | null);
+  const before = await stored();
+  t.type(before?.refreshToken, 'string', 'the login kept a refresh token');
+  // What an expired token looks like to the API: a 401.
+  await alice.evaluate(() => {
+    const session = JSON.parse(localStorage.getItem('tradebot.session')!);
+    localStorage.setItem('tradebot.session', JSON.stringify({ ...session, token: 'expired.token.value' }));
+  });
+  await alice.reload();
+  await alice.locator('h1', { hasText: 'replay trader' }).waitFor();
+  const after = await stored();
+  t.not(after?.token, 'expired.token.value', 'a new access token');
+  t.not(after?.refreshToken, before?.refreshToken, 'the refresh token rotated');
+
+  const other = await browser.newPage({ viewport: laptop });
+  await other.goto(`${platform.baseUrl}/`);
+  await other.evaluate((session) => localStorage.setItem('tradebot.session', JSON.stringify({ ...session, token: 'expired.token.value', refreshToken: 'x'.repeat(43) })), after);
+  await other.goto(botUrl);
+  await other.getByText('Your session has expired; please log in again.').waitFor();
+  t.match(other.url(), /\/login\?next=/, 'back to the login page, which returns to the bot after');
+  await other.close();
+});
+
 t.test('the fleet lists the bot with its profit and last decision; bots stop from a bulk action', async (t) => {
   await alice.getByRole('link', { name: 'Fleet' }).click();
   const row = alice.locator('tr[data-bot-id]');
