@@ -52,6 +52,17 @@ t.test('the create-bot form is generated from the strategy schema and shows API 
 
   await fast.fill('5');
   await alice.locator('#field-strategy\\.params\\.slow').fill('13');
+  // Settings beyond the basic four come from the API's own schema, and so do their errors.
+  await alice.getByText('More risk settings').click();
+  const stakePercent = alice.locator('#field-risk\\.stakePercent');
+  await stakePercent.fill('500');
+  t.ok(await alice.locator('#field-risk\\.sizingMode option[value="percent-risked"]').count(), 'sizing modes offered from the schema');
+  t.ok(await alice.locator('[data-field="risk.protections.stopLossGuard"]').count(), 'protections offered from the schema');
+  await alice.getByRole('button', { name: 'Create bot' }).click();
+  const stakeError = alice.locator('[data-field="risk.stakePercent"] .field-error');
+  await stakeError.waitFor();
+  t.match(await stakeError.textContent(), /100|less than or equal/i, 'a nested field error is shown at its field');
+  await stakePercent.fill('');
   await alice.getByLabel('Market data').selectOption('replay');
   await alice.getByLabel('Market', { exact: true }).fill('ETH/BTC');
   await alice.getByLabel('Starting balance').fill('1');
@@ -173,12 +184,18 @@ t.test('a backtest runs from the form and shows its report and chart; a sweep is
   await shoot(alice, 'backtests');
 });
 
-t.test('the exchange accounts screen renders its state', async (t) => {
+t.test('the accounts screen renders, and sets the limits across all bots', async (t) => {
   await alice.getByRole('link', { name: 'Exchange accounts' }).click();
   await alice.locator('h1', { hasText: 'Exchange accounts' }).waitFor();
   await alice.locator('.state.empty, form[aria-label="Add an exchange account"]').first().waitFor();
+  const limits = alice.locator('form[aria-label="Limits across your bots"]');
+  await limits.locator('#field-dailyLossLimit').fill('0.25');
+  await limits.getByRole('button', { name: 'Save limits' }).click();
+  await alice.getByText('Limits saved.').waitFor();
+  const token = await alice.evaluate(() => JSON.parse(localStorage.getItem('tradebot.session')!).token as string);
+  const saved = await platform.api.as(token).get('/risk-limits');
+  t.equal(saved.body.dailyLossLimit, '0.25', 'the limit reached the platform');
   await shoot(alice, 'accounts');
-  t.pass('rendered');
 });
 
 t.test("a second user never sees the first user's bots", async (t) => {
