@@ -12,6 +12,7 @@ export const SERVICES = {
   strategy: 'strategy',
   risk: 'risk',
   execution: 'execution',
+  bus: 'bus',
 } as const;
 export type ServiceName = (typeof SERVICES)[keyof typeof SERVICES];
 
@@ -29,6 +30,7 @@ export const ACTION = {
   risk: { approve: 'approve', limits: 'limits', setLimits: 'setLimits', killSwitch: 'killSwitch', setKillSwitch: 'setKillSwitch' },
   execution: { sweep: 'sweep' },
   scheduler: { clocks: 'clocks' },
+  bus: { lag: 'lag', deadLetters: 'deadLetters', replayDeadLetter: 'replayDeadLetter', removeDeadLetter: 'removeDeadLetter' },
 } as const;
 
 type Qualified<S extends string, A extends Record<string, string>> = { readonly [K in keyof A]: `${S}.${A[K]}` };
@@ -46,4 +48,5 @@ export const ACTIONS = {
   risk: qualify(SERVICES.risk, ACTION.risk),
   execution: qualify(SERVICES.execution, ACTION.execution),
   scheduler: qualify(SERVICES.scheduler, ACTION.scheduler),
+  bus: qualify(SERVICES.bus, ACTION.bus),
 } as const;

@@ -4,12 +4,15 @@
  * fence that makes it happen at most once, so a redelivered message or a zombie replica
  * cannot apply it again (DESIGN.md §4).
  */
-import type { InferEntity } from '@mikro-orm/core';
+import { LockMode, type InferEntity } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/postgresql';
 import { Decimal } from '../domain/decimal.ts';
 import type { Fill, OrderSide, OrderStatus } from '../domain/order.ts';
 import { applyFill, averageEntryPrice, type Balances, type Position } from '../domain/position.ts';
 import { countFill, rollTradingDay, type DailyCounters } from '../risk/daily-counters.ts';
+import { splitSymbol } from '../domain/candle.ts';
+import { accountingFill } from '../execution/fill-accounting.ts';
+import { statusFromReport, transition } from '../execution/order-state-machine.ts';
 import type { Database } from './database.ts';
 import { BotEntity } from './entities/bot.entity.ts';
 import { BotStateEntity } from './entities/bot-state.entity.ts';
@@ -72,6 +75,25 @@ export function peakAfterFills(peak: string | null, position: Position): string 
   const entry = averageEntryPrice(position);
   if (entry === undefined) return null;
   return peak !== null && new Decimal(peak).gt(entry) ? peak : entry.toDecimalPlaces(18).toFixed();
+}
+
+/** What an exchange said about an order: any of status, exchange id, fills. */
+export interface OrderReportUpdate {
+  readonly exchangeOrderId?: string | null;
+  readonly status?: OrderStatus;
+  readonly fills: readonly Fill[];
+  /** Filled quantity the exchange reports: a cancel that lost the race to a fill ends filled. */
+  readonly filledQuantity?: Decimal;
+  readonly statusReason?: string;
+}
+
+export interface ReportApplied {
+  readonly applied: boolean;
+  readonly fills: { fill: Fill; realizedProfit: Decimal }[];
+  readonly from: OrderStatus | undefined;
+  readonly to: OrderStatus | undefined;
+  /** Why the reported status was not taken (the state machine refused it). */
+  readonly refused?: string;
 }
 
 const OPEN_STATUSES: OrderStatus[] = ['pending_submit', 'open', 'partially_filled', 'cancel_pending', 'unknown'];
@@ -163,16 +185,44 @@ export class TradingRepository {
   }
 
   /**
-   * Applies what the exchange reported for an order still pending submission: its new
-   * status, its fills (each once), and their effect on position, balances and daily
-   * counters. Returns false, changing nothing, if the order already left pending_submit
-   * (another worker got there first).
+   * Applies what the exchange reported for an order still pending submission (the paper
+   * path): see applyReport. Returns applied false, changing nothing, if the order already
+   * left pending_submit (another worker got there first).
    */
-  async applySubmission(orderId: string, report: { exchangeOrderId: string; status: OrderStatus; fills: readonly Fill[]; statusReason?: string }, now: Date): Promise<{ applied: boolean; fills: { fill: Fill; realizedProfit: Decimal }[] }> {
+  async applySubmission(orderId: string, report: OrderReportUpdate, now: Date): Promise<{ applied: boolean; fills: { fill: Fill; realizedProfit: Decimal }[] }> {
+    const result = await this.applyReport(orderId, report, now, { onlyFrom: 'pending_submit' });
+    return { applied: result.applied, fills: result.fills };
+  }
+
+  /**
+   * Applies an exchange's report of an order under a row lock: the status change if the
+   * state machine allows it (a refused one is returned, the status kept), and every fill
+   * whose trade id the order does not have yet, with its effect on position, balances and
+   * daily counters. Fills are facts: they are applied whatever the status does.
+   */
+  async applyReport(orderId: string, report: OrderReportUpdate, now: Date, options: { onlyFrom?: OrderStatus } = {}): Promise<ReportApplied> {
     return this.#database.em().transactional(async (em) => {
-      const moved = await em.nativeUpdate(OrderEntity, { id: orderId, status: 'pending_submit' }, { status: report.status, exchangeOrderId: report.exchangeOrderId, statusReason: report.statusReason ?? null, updatedAt: now });
-      if (moved !== 1) return { applied: false, fills: [] };
-      const order = await em.findOneOrFail(OrderEntity, { id: orderId });
+      const order = await em.findOne(OrderEntity, { id: orderId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!order || (options.onlyFrom !== undefined && order.status !== options.onlyFrom)) return { applied: false, fills: [], from: order?.status, to: order?.status };
+      const from = order.status;
+      let to = from;
+      let refused: string | undefined;
+      if (report.status !== undefined) {
+        const target = report.filledQuantity === undefined ? report.status : statusFromReport(from, report.status, report.filledQuantity, new Decimal(order.quantity));
+        const moved = transition(from, target);
+        if (moved.kind === 'moved') to = moved.to;
+        else if (moved.kind === 'refused') refused = moved.reason;
+      }
+      order.status = to;
+      if (report.exchangeOrderId) order.exchangeOrderId = report.exchangeOrderId;
+      if (report.statusReason !== undefined && to !== from) order.statusReason = report.statusReason;
+      order.updatedAt = now;
+      const known = new Set((await em.find(FillEntity, { orderId }, { fields: ['tradeId'] })).map((row) => row.tradeId));
+      const fresh = report.fills.filter((fill) => {
+        if (known.has(fill.tradeId)) return false;
+        known.add(fill.tradeId);
+        return true;
+      });
       const state = await em.findOneOrFail(BotStateEntity, { botId: order.botId });
       const positionRow = await em.findOneOrFail(PositionEntity, { botId: order.botId });
       let position = positionFromRow(positionRow);
@@ -181,40 +231,75 @@ export class TradingRepository {
       let filled = new Decimal(order.filledQuantity);
       let notional = new Decimal(order.averageFillPrice ?? 0).mul(filled);
       let fee = new Decimal(order.fee);
+      const { base, quote } = splitSymbol(order.market);
       const applied: { fill: Fill; realizedProfit: Decimal }[] = [];
-      for (const fill of report.fills) {
-        const effect = applyFill(position, balances, fill);
+      for (const fill of fresh) {
+        const effect = applyFill(position, balances, accountingFill(fill, base, quote));
         position = effect.position;
         balances = effect.balances;
         counters = countFill(counters, fill.executedAt, effect.realizedProfit);
         filled = filled.add(fill.quantity);
         notional = notional.add(fill.price.mul(fill.quantity));
-        fee = fee.add(fill.fee);
+        if (order.feeCurrency === null || order.feeCurrency === undefined || order.feeCurrency === fill.feeCurrency) fee = fee.add(fill.fee);
         em.create(FillEntity, {
           id: crypto.randomUUID(), orderId, botId: order.botId, tradeId: fill.tradeId, side: fill.side,
           price: fill.price.toFixed(), quantity: fill.quantity.toFixed(), fee: fill.fee.toFixed(), feeCurrency: fill.feeCurrency,
           realizedProfit: effect.realizedProfit.toFixed(), executedAt: new Date(fill.executedAt), createdAt: now,
         });
-        order.feeCurrency = fill.feeCurrency;
+        order.feeCurrency ??= fill.feeCurrency;
         applied.push({ fill, realizedProfit: effect.realizedProfit });
       }
-      order.filledQuantity = filled.toFixed();
-      order.averageFillPrice = filled.isZero() ? null : notional.div(filled).toFixed();
-      order.fee = fee.toFixed();
-      state.quoteBalance = balances.quote.toFixed();
-      state.baseBalance = balances.base.toFixed();
-      state.tradingDay = counters.tradingDay;
-      state.tradesToday = counters.tradesToday;
-      state.realizedProfitToday = counters.realizedProfitToday.toFixed();
-      state.updatedAt = now;
-      positionRow.quantity = position.quantity.toFixed();
-      positionRow.costBasis = position.costBasis.toFixed();
-      positionRow.realizedProfit = position.realizedProfit.toFixed();
-      positionRow.feesPaid = position.feesPaid.toFixed();
-      positionRow.peakPrice = peakAfterFills(positionRow.peakPrice ?? null, position);
-      positionRow.updatedAt = now;
-      return { applied: true, fills: applied };
+      if (applied.length > 0) {
+        order.filledQuantity = filled.toFixed();
+        order.averageFillPrice = filled.isZero() ? null : notional.div(filled).toDecimalPlaces(18).toFixed();
+        order.fee = fee.toFixed();
+        state.quoteBalance = balances.quote.toFixed();
+        state.baseBalance = balances.base.toFixed();
+        state.tradingDay = counters.tradingDay;
+        state.tradesToday = counters.tradesToday;
+        state.realizedProfitToday = counters.realizedProfitToday.toFixed();
+        state.updatedAt = now;
+        positionRow.quantity = position.quantity.toFixed();
+        positionRow.costBasis = position.costBasis.toFixed();
+        positionRow.realizedProfit = position.realizedProfit.toFixed();
+        positionRow.feesPaid = position.feesPaid.toFixed();
+        positionRow.peakPrice = peakAfterFills(positionRow.peakPrice ?? null, position);
+        positionRow.updatedAt = now;
+      }
+      return { applied: true, fills: applied, from, to, ...(refused !== undefined ? { refused } : {}) };
     });
+  }
+
+  /** Counts one more send of a pending order, if it was sent `expectedAttempts` times (only one worker wins). */
+  async claimSubmission(orderId: string, expectedAttempts: number, now: Date): Promise<boolean> {
+    const moved = await this.#database.em().nativeUpdate(OrderEntity, { id: orderId, status: 'pending_submit', submitAttempts: expectedAttempts }, { submitAttempts: expectedAttempts + 1, updatedAt: now });
+    return moved === 1;
+  }
+
+  /** Exchange ids of every order placed through `exchangeAccountId`, for telling our trades from others'. */
+  async knownExchangeOrderIds(exchangeAccountId: string): Promise<Set<string>> {
+    const rows = await this.#database.em().getConnection().execute<{ exchange_order_id: string }[]>(
+      'select o.exchange_order_id from orders o join bots b on b.id = o.bot_id where b.exchange_account_id = ? and o.exchange_order_id is not null',
+      [exchangeAccountId],
+    );
+    return new Set(rows.map((row) => row.exchange_order_id));
+  }
+
+  /** Orders of live bots that the exchange must be asked about: sent but not settled. */
+  async ordersToReconcile(limit = 1_000): Promise<OrderRow[]> {
+    const rows = await this.#database.em().getConnection().execute<{ id: string }[]>(
+      `select o.id from orders o join bots b on b.id = o.bot_id where b.exchange_account_id is not null
+       and (o.status in ('open', 'partially_filled', 'cancel_pending', 'unknown') or (o.status = 'pending_submit' and o.submit_attempts > 0))
+       order by o.created_at limit ?`,
+      [limit],
+    );
+    if (rows.length === 0) return [];
+    return this.#database.em().find(OrderEntity, { id: { $in: rows.map((row) => row.id) } }, { orderBy: { createdAt: 'asc' } });
+  }
+
+  /** Open orders of a bot (to cancel when it stops). */
+  async openOrdersOf(botId: string): Promise<OrderRow[]> {
+    return this.#database.em().find(OrderEntity, { botId, status: { $in: ['open', 'partially_filled'] } });
   }
 
   /** Orders committed but not yet submitted since before `olderThan`: the outbox to re-publish. */
