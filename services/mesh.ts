@@ -14,6 +14,7 @@ import { STREAMS } from '../libs/contracts/streams.ts';
 import type { StreamPayloads } from '../libs/contracts/streams.ts';
 import { BotRepository } from '../libs/db/bot.repository.ts';
 import { migrateDatabase, openDatabase, type Database } from '../libs/db/database.ts';
+import { FleetRepository } from '../libs/db/fleet.repository.ts';
 import { HistoryRepository } from '../libs/db/history.repository.ts';
 import { MarketClockRepository } from '../libs/db/market-clock.repository.ts';
 import { TradingRepository } from '../libs/db/trading.repository.ts';
@@ -221,7 +222,7 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
         createAuditService({ audit, clock }),
       ];
     },
-    bots: () => [createBotsService({ bots, history: new HistoryRepository(database), trading, marketData, clock, newId })],
+    bots: () => [createBotsService({ bots, history: new HistoryRepository(database), fleet: new FleetRepository(database), trading, marketData, clock, newId })],
     scheduler: () => [
       createSchedulerService({
         bus, bots, clocks: new MarketClockRepository(database), marketData, clock,

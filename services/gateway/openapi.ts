@@ -88,6 +88,7 @@ const time = { type: 'string', format: 'date-time' };
 const nullableTime = { anyOf: [time, { type: 'null' }] };
 const text = { type: 'string' };
 const nullableText = { anyOf: [text, { type: 'null' }] };
+const epochMs: JsonSchema = { type: 'integer', description: 'epoch milliseconds' };
 
 function page(item: string): JsonSchema {
   return {
@@ -204,6 +205,33 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
         ],
       },
     }),
+  },
+  Fleet: object({
+    items: {
+      type: 'array',
+      items: {
+        allOf: [
+          { $ref: '#/components/schemas/Bot' },
+          object({
+            position: { anyOf: [object({ quantity: decimal, lastPrice: nullableDecimal, realizedProfit: decimal, unrealizedProfit: decimal }), { type: 'null' }] },
+            equity: nullableDecimal,
+            totalProfit: nullableDecimal,
+            lastDecision: { anyOf: [object({ candleTime: time, signal: text, outcome: text, reason: text, recordedAt: time }), { type: 'null' }] },
+          }),
+        ],
+      },
+    },
+  }),
+  Chart: {
+    ...object({
+      market: text,
+      timeframe: text,
+      candles: { type: 'array', items: object({ time: epochMs, open: { type: 'number' }, high: { type: 'number' }, low: { type: 'number' }, close: { type: 'number' }, volume: { type: 'number' } }) },
+      indicators: { type: 'array', items: object({ name: text, pane: { enum: ['price', 'oscillator'] }, points: { type: 'array', items: object({ time: epochMs, value: { type: 'number' } }) } }) },
+      markers: { type: 'array', items: object({ time: epochMs, side: { enum: ['buy', 'sell'] }, text }) },
+      equity: { type: 'array', items: object({ time: epochMs, value: { type: 'number' } }) },
+    }),
+    description: 'Display values (floats); times are candle open times in epoch milliseconds. Exact amounts are in the history routes.',
   },
   BacktestList: object({ items: { type: 'array', items: { type: 'object', description: 'A Backtest without its result' } } }),
   UserPage: page('User'),
