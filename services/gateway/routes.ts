@@ -6,7 +6,7 @@ import { ACTIONS } from '../../libs/contracts/actions.ts';
 
 export const API_PREFIX = '/api';
 
-export const GATEWAY_ACTIONS = { health: 'gateway.health', openapi: 'gateway.openapi' } as const;
+export const GATEWAY_ACTIONS = { health: 'gateway.health', openapi: 'gateway.openapi', events: 'gateway.events' } as const;
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -27,11 +27,26 @@ export interface RouteSpec {
   readonly response: string;
   /** Path (under /api) of what a 201 created, for the Location header; `{id}` is the new id. */
   readonly location?: string;
+  /**
+   * A Server-Sent Events stream served by the gateway itself (no action behind it). It
+   * also accepts the access token as `?access_token=`, because browsers' EventSource
+   * cannot send headers; `query` documents its query parameters.
+   */
+  readonly stream?: { readonly query: Record<string, Record<string, unknown>> };
 }
 
 export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/health', action: GATEWAY_ACTIONS.health, public: true, summary: 'Liveness of the gateway and the services it sees', tag: 'operations', response: 'Health' },
   { method: 'GET', path: '/openapi.json', action: GATEWAY_ACTIONS.openapi, public: true, summary: 'This API description (OpenAPI 3.1)', tag: 'operations', response: 'OpenApiDocument' },
+  {
+    method: 'GET', path: '/events', action: GATEWAY_ACTIONS.events, summary: "Server-Sent Events: the caller's bot events (bot.changed, bot.decision, bot.order, bot.fill, bot.protection) as they happen; reconnect with Last-Event-ID to resume", tag: 'events', response: 'EventStream',
+    stream: {
+      query: {
+        access_token: { type: 'string', max: 4096, optional: true, description: 'The access token, for clients that cannot send an Authorization header (EventSource); never logged.' },
+        lastEventId: { type: 'string', max: 64, optional: true, description: 'Resume after this event id (the Last-Event-ID header does the same).' },
+      },
+    },
+  },
   { method: 'POST', path: '/auth/register', action: ACTIONS.auth.register, public: true, summary: 'Create an account', tag: 'auth', status: 201, response: 'User', location: '/auth/me' },
   { method: 'POST', path: '/auth/login', action: ACTIONS.auth.login, public: true, summary: 'Log in for a bearer token', tag: 'auth', response: 'Token' },
   { method: 'POST', path: '/auth/refresh', action: ACTIONS.auth.refresh, public: true, summary: 'Exchange a refresh token for a new access token and refresh token (the old one is retired)', tag: 'auth', response: 'Token' },
