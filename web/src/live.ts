@@ -77,6 +77,8 @@ async function connect(): Promise<void> {
       emit({ name, data, ...(typeof data['botId'] === 'string' ? { botId: data['botId'] } : {}) });
     });
   }
+  // Events were missed beyond what the platform keeps: every screen reloads its state.
+  events.addEventListener('resync', () => emit({ name: 'poll', data: {} }));
   events.onerror = () => {
     if (events.readyState !== EventSource.CLOSED) return; // the browser reconnects by itself
     events.close();
