@@ -6,6 +6,8 @@ import { startTestPlatform } from '../support/platform.ts';
 
 // The web UI in a real browser against the embedded platform (its own data folder, a
 // random port), on the replayed ETH/BTC market played fast so a bot trades within seconds.
+// Generous for a loaded machine; it takes 30 to 60 s on an idle one.
+t.setTimeout(300_000);
 await buildWebUi();
 const platform = await startTestPlatform({ env: { REPLAY_SPEED: '3000' } });
 const browser = await launchBrowser();
@@ -82,6 +84,7 @@ t.test('decisions and a trade appear live on the bot page, with markers on the c
   const decisions = alice.locator('table[aria-label="Decision log"] tbody tr');
   await decisions.first().waitFor({ timeout: 30_000 });
   t.match(await alice.locator('table[aria-label="Decision log"] tbody tr td[data-label="Indicators"]').first().textContent(), /fast.*slow/, 'each decision shows its indicator values');
+  t.equal(await alice.locator('.live').textContent(), 'Live', 'following the platform event stream');
   const chart = alice.locator('figure[data-markers]').first();
   await alice.waitForFunction(() => Number(document.querySelector('figure[data-markers]')?.getAttribute('data-markers') ?? 0) >= 2, undefined, { timeout: 60_000 });
   t.ok(Number(await chart.getAttribute('data-candles')) > 10, 'candles drawn');
@@ -137,10 +140,14 @@ t.test('the fleet lists the bot with its profit and last decision; bots stop fro
   t.match(await alice.getByRole('status').first().textContent(), /Stop: 1 of 1 bot done/);
 
   const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
+  // A platform without the event stream: the same screens refresh by polling.
+  await phone.route('**/api/events**', (route) => route.fulfill({ status: 404, contentType: 'application/json', body: '{"error":{"code":"NOT_FOUND","message":"not found"}}' }));
   await phone.goto(`${platform.baseUrl}/`);
   await phone.evaluate((stored) => localStorage.setItem('tradebot.session', stored), await alice.evaluate(() => localStorage.getItem('tradebot.session') ?? ''));
   await phone.reload();
   await phone.locator('tr[data-bot-id]').waitFor();
+  await phone.locator('.live', { hasText: 'Live (polling)' }).waitFor();
+  t.pass('without an event stream the UI falls back to polling');
   t.equal(await phone.locator('table.fleet thead').isVisible(), false, 'on a phone the table turns into cards');
   const width = await phone.evaluate(() => document.documentElement.scrollWidth);
   t.ok(width <= 390, `nothing overflows the phone's width (${width}px)`);
