@@ -94,7 +94,7 @@ t.test('decisions and a trade appear live on the bot page, with markers on the c
   t.ok((await alice.locator('table[aria-label="Trades"] tbody tr').count()) >= 1, 'a trade is listed without reloading');
   await alice.getByRole('tab', { name: 'Decisions' }).click();
   await decisions.first().waitFor();
-  await shoot(alice, 'bot');
+  await alice.screenshot({ path: screenshotPath('bot') });
 
   await alice.reload();
   await alice.locator('h1', { hasText: 'replay trader' }).waitFor();
