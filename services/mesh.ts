@@ -14,6 +14,7 @@ import { STREAMS } from '../libs/contracts/streams.ts';
 import type { StreamPayloads } from '../libs/contracts/streams.ts';
 import { BotRepository } from '../libs/db/bot.repository.ts';
 import { migrateDatabase, openDatabase, type Database } from '../libs/db/database.ts';
+import { FleetRepository } from '../libs/db/fleet.repository.ts';
 import { HistoryRepository } from '../libs/db/history.repository.ts';
 import { MarketClockRepository } from '../libs/db/market-clock.repository.ts';
 import { TradingRepository } from '../libs/db/trading.repository.ts';
@@ -38,6 +39,7 @@ import { RefreshTokenRepository } from '../libs/db/refresh-token.repository.ts';
 import { createLimiter, type LimiterStore } from '../libs/platform/rate-limit.ts';
 import { createRedisClient, type Redis } from '../libs/platform/redis.ts';
 import { createAuditService } from './gateway/audit.service.ts';
+import { createMemoryJournal, createRedisJournal, DEFAULT_JOURNAL_OPTIONS } from '../libs/platform/live-event-journal.ts';
 import { createBotsService } from './bots/bots.service.ts';
 import { createBusService } from './bus/bus.service.ts';
 import { createExecutionService } from './execution/execution.service.ts';
@@ -207,14 +209,20 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
         user: createLimiter({ name: 'user', points: config.rateLimitPerUser, windowSeconds: 60 }, limiterStore),
         address: createLimiter({ name: 'address', points: config.rateLimitPerAddress, windowSeconds: 60 }, limiterStore),
       };
+      // The resume window is real time, whatever clock the trading runs on.
+      const journalOptions = { ...DEFAULT_JOURNAL_OPTIONS, now: systemClock.now };
       const throttle = { account: createLimiter(LOGIN_THROTTLE.account, limiterStore), address: createLimiter(LOGIN_THROTTLE.address, limiterStore) };
       return [
-        createGatewayService({ port: config.port, tokens, clock, version: packageVersion(), webRoot: DEFAULT_WEB_ROOT, trustProxy: config.trustProxy, rateLimits, audit }),
+        createGatewayService({
+          port: config.port, tokens, clock, version: packageVersion(), webRoot: DEFAULT_WEB_ROOT, trustProxy: config.trustProxy, rateLimits, audit,
+          journal: redis ? createRedisJournal(redis, config.redisPrefix, journalOptions) : createMemoryJournal(journalOptions),
+          nodeId: () => broker.nodeID,
+        }),
         createAuthService({ users: new UserRepository(database), refreshTokens: new RefreshTokenRepository(database), tokens, throttle, clock, newId }),
         createAuditService({ audit, clock }),
       ];
     },
-    bots: () => [createBotsService({ bots, history: new HistoryRepository(database), trading, marketData, clock, newId })],
+    bots: () => [createBotsService({ bots, history: new HistoryRepository(database), fleet: new FleetRepository(database), trading, marketData, clock, newId })],
     scheduler: () => [
       createSchedulerService({
         bus, bots, clocks: new MarketClockRepository(database), marketData, clock,
