@@ -14,6 +14,8 @@ import type { Bot, ChartData, Decision, Order, Page, Position, Trade } from '../
 import { COMMAND_LABELS, commandsFor, type BotCommand } from './fleet.tsx';
 
 const CHART_SIZES = [100, 300, 1000] as const;
+/** The chart is the heaviest read: redrawn at most every 2 s however fast candles close. */
+const CHART_REFRESH_MS = 2_000;
 
 export function BotPage({ botId }: { botId: string }) {
   const concerns = (event: LiveEvent) => event.name === 'poll' || event.botId === botId;
@@ -138,7 +140,7 @@ function PositionPanel({ botId, concerns }: { botId: string; concerns: (event: L
 function ChartPanel({ botId, concerns }: { botId: string; concerns: (event: LiveEvent) => boolean }) {
   const [size, setSize] = useState<number>(300);
   // A new candle or a fill changes the chart; order and state changes do not.
-  const chart = useResource(() => api<ChartData>('GET', `/bots/${botId}/chart?candles=${size}`), [botId, size], (event) => concerns(event) && event.name !== 'bot.order' && event.name !== 'bot.changed');
+  const chart = useResource(() => api<ChartData>('GET', `/bots/${botId}/chart?candles=${size}`), [botId, size], (event) => concerns(event) && event.name !== 'bot.order' && event.name !== 'bot.changed', CHART_REFRESH_MS);
   return (
     <div className="card">
       <div className="card-head">
