@@ -6,22 +6,11 @@
  * dotted paths, so its 422 errors land under the right input.
  */
 import { api } from '../api.ts';
+import { humanLabel, kind, unwrapNullable, type JsonSchema, type SchemaValues } from '../schema-values.ts';
 import { Field, inputProps, type FieldErrors } from './fields.tsx';
 
-export interface JsonSchema {
-  type?: string | string[];
-  enum?: unknown[];
-  description?: string;
-  properties?: Record<string, JsonSchema>;
-  required?: string[];
-  anyOf?: JsonSchema[];
-  minimum?: number;
-  maximum?: number;
-  maxLength?: number;
-}
-
-/** Values as typed: strings for inputs, booleans for checkboxes, nested records for groups (null: switched off). */
-export type SchemaValues = { [name: string]: string | boolean | SchemaValues | null };
+export { schemaValuesForApi, schemaValuesFrom, type JsonSchema, type SchemaValues } from '../schema-values.ts';
+export { humanLabel };
 
 interface OpenApiDocument {
   paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: JsonSchema }> } }>>;
@@ -38,60 +27,8 @@ export async function requestSchema(path: string, method: string): Promise<JsonS
   return (await document).paths[path]?.[method]?.requestBody?.content['application/json']?.schema;
 }
 
-/** The schema without its `null` alternative, and whether null was allowed. */
-export function unwrapNullable(schema: JsonSchema): { schema: JsonSchema; nullable: boolean } {
-  const options = schema.anyOf;
-  if (options) {
-    const concrete = options.filter((option) => option.type !== 'null');
-    if (concrete.length === 1 && concrete.length < options.length) return { schema: { ...concrete[0]!, ...(schema.description ? { description: schema.description } : {}) }, nullable: true };
-  }
-  if (Array.isArray(schema.type) && schema.type.includes('null')) return { schema: { ...schema, type: schema.type.filter((type) => type !== 'null') }, nullable: true };
-  return { schema, nullable: false };
-}
-
-function kind(schema: JsonSchema): string {
-  return Array.isArray(schema.type) ? (schema.type.find((type) => type !== 'null') ?? 'string') : (schema.type ?? (schema.enum ? 'enum' : 'string'));
-}
-
-export function humanLabel(name: string): string {
-  return name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase().replace(/^./, (first) => first.toUpperCase());
-}
-
 /** Fields whose values are credentials: typed blind, never shown again. */
 const SECRET_FIELD = /secret|password|passphrase|privatekey|apikey/i;
-
-/** Values for the API: blank inputs left out (the platform's defaults apply), numbers as numbers, switched-off groups as null. */
-export function schemaValuesForApi(schema: JsonSchema, values: SchemaValues): Record<string, unknown> {
-  const body: Record<string, unknown> = {};
-  for (const [name, rawSchema] of Object.entries(schema.properties ?? {})) {
-    const value = values[name];
-    if (value === undefined) continue;
-    const { schema: property, nullable } = unwrapNullable(rawSchema);
-    const type = kind(property);
-    if (value === null) body[name] = null;
-    else if (type === 'object' && typeof value === 'object') body[name] = schemaValuesForApi(property, value);
-    else if (typeof value === 'boolean') body[name] = value;
-    else if (typeof value === 'string' && value.trim() !== '') body[name] = type === 'number' || type === 'integer' ? Number(value) : value.trim();
-    // A setting that can be off, emptied by the user: off.
-    else if (nullable) body[name] = null;
-  }
-  return body;
-}
-
-/** Values of a form from what the API returned (e.g. a bot's risk settings). */
-export function schemaValuesFrom(schema: JsonSchema, given: Record<string, unknown> | null | undefined): SchemaValues {
-  const values: SchemaValues = {};
-  for (const [name, rawSchema] of Object.entries(schema.properties ?? {})) {
-    const value = given?.[name];
-    if (value === undefined) continue;
-    const { schema: property } = unwrapNullable(rawSchema);
-    if (value === null) values[name] = null;
-    else if (kind(property) === 'object' && typeof value === 'object') values[name] = schemaValuesFrom(property, value as Record<string, unknown>);
-    else if (typeof value === 'boolean') values[name] = value;
-    else values[name] = String(value);
-  }
-  return values;
-}
 
 export function SchemaFields(props: { schema: JsonSchema; values: SchemaValues; onChange: (values: SchemaValues) => void; errors: FieldErrors; prefix: string; omit?: readonly string[] }) {
   const entries = Object.entries(props.schema.properties ?? {}).filter(([name]) => !props.omit?.includes(name));

@@ -12,13 +12,12 @@ import { compareValues, Empty, Loading, Show, SortHeader, StatusBadge, useResour
 import { amount, percent, profitClass, ratio, signed, utcTime } from '../format.ts';
 import { Link, navigate } from '../router.tsx';
 import type { Backtest, ChartData, MarketSourceList, Strategy } from '../types.ts';
+import { MAX_SWEEP_RUNS, parseValues, sweepCombinations } from '../sweep.ts';
 import { TIMEFRAMES } from './bot-form.tsx';
 
 const UNFINISHED = new Set(['queued', 'running']);
 const POLL_MS = 1_000;
 const SWEEPS_KEY = 'tradebot.sweeps';
-/** Most combinations one sweep from the browser may queue. */
-export const MAX_SWEEP_RUNS = 200;
 
 interface Sweep {
   readonly id: string;
@@ -33,27 +32,6 @@ function storedSweeps(): Sweep[] {
   } catch {
     return [];
   }
-}
-
-/** Every combination of the values given per parameter (the others keep their single value). */
-export function sweepCombinations(grid: Record<string, number[]>, base: Record<string, number>): Record<string, number>[] {
-  let combinations: Record<string, number>[] = [{ ...base }];
-  for (const [name, values] of Object.entries(grid)) combinations = combinations.flatMap((params) => values.map((value) => ({ ...params, [name]: value })));
-  return combinations;
-}
-
-/** "8, 12, 16" or "8-16/4" (from 8 to 16 step 4) into numbers; undefined when unreadable. */
-export function parseValues(text: string): number[] | undefined {
-  const range = /^\s*(-?[\d.]+)\s*-\s*(-?[\d.]+)\s*\/\s*([\d.]+)\s*$/.exec(text);
-  if (range) {
-    const [from, to, step] = [Number(range[1]), Number(range[2]), Number(range[3])];
-    if (!(step > 0) || to < from || (to - from) / step > MAX_SWEEP_RUNS) return undefined;
-    const values: number[] = [];
-    for (let value = from; value <= to + 1e-9; value += step) values.push(Number(value.toPrecision(12)));
-    return values;
-  }
-  const values = text.split(/[\s,;]+/).filter(Boolean).map(Number);
-  return values.length > 0 && values.every(Number.isFinite) ? [...new Set(values)] : undefined;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
