@@ -247,7 +247,7 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
     }),
     description: 'Display values (floats); times are candle open times in epoch milliseconds. Exact amounts are in the history routes.',
   },
-  BacktestList: object({ items: { type: 'array', items: { type: 'object', description: 'A Backtest without its result' } } }),
+  BacktestList: object({ items: { type: 'array', items: { type: 'object', description: 'A Backtest without its result, with `metrics` (the report\'s metrics, or null until completed)' } } }),
   UserPage: page('User'),
   DecisionPage: page('Decision'),
   OrderPage: page('Order'),
