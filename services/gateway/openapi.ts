@@ -156,6 +156,20 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
   }),
   RiskLimits: object({ dailyLossLimit: nullableDecimal, maxExposurePerMarket: nullableDecimal, updatedAt: { type: ['string', 'null'], format: 'date-time' } }),
   KillSwitch: object({ mode: { enum: ['off', 'entries', 'all'] }, reason: nullableText, changedBy: nullableText, changedAt: { type: ['string', 'null'], format: 'date-time' } }),
+  BusLag: object({
+    bus: { enum: ['in-process', 'jetstream'] },
+    partitions: { type: 'integer' },
+    lag: { type: 'array', items: object({ stream: text, partition: { type: 'integer' }, pending: { type: 'integer' }, inFlight: { type: 'integer' } }) },
+    streams: { type: 'array', items: object({ stream: text, published: { type: 'integer' }, perSecond: { type: 'number' }, pending: { type: 'integer' }, inFlight: { type: 'integer' } }) },
+  }),
+  DeadLetterList: object({
+    items: {
+      type: 'array',
+      items: object({ id: text, stream: text, botId: text, partition: { type: 'integer' }, msgId: text, payload: {}, error: text, deliveries: { type: 'integer' }, failedAt: { type: 'integer', description: 'Unix ms' } }),
+    },
+  }),
+  DeadLetterReplayed: object({ id: text, replayed: { const: true } }),
+  DeadLetterRemoved: object({ id: text, removed: { const: true } }),
   BotList: object({ items: { type: 'array', items: { $ref: '#/components/schemas/Bot' } } }),
   Deleted: object({ id: text, deleted: { const: true } }),
   Decision: object({
