@@ -172,6 +172,11 @@ t.test('the fleet lists the bot with its profit and last decision; bots stop fro
   const width = await phone.evaluate(() => document.documentElement.scrollWidth);
   t.ok(width <= 390, `nothing overflows the phone's width (${width}px)`);
   await shoot(phone, 'fleet-phone');
+  await phone.goto(botUrl);
+  await phone.locator('table[aria-label="Decision log"] tbody tr').first().waitFor();
+  const botWidth = await phone.evaluate(() => document.documentElement.scrollWidth);
+  t.ok(botWidth <= 390, `the bot page fits the phone too (${botWidth}px)`);
+  await phone.screenshot({ path: screenshotPath('bot-phone') });
   await phone.close();
 });
 
