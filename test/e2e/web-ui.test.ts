@@ -135,10 +135,29 @@ t.test('the fleet lists the bot with its profit and last decision; bots stop fro
   await alice.waitForFunction(() => document.querySelector('tr[data-bot-id] td[data-label="Last decision"] .signal') !== null);
   t.match(await row.locator('td[data-label="Market"]').textContent(), /ETH\/BTC/);
   await shoot(alice, 'fleet');
+  await alice.getByLabel('Search bots').fill('no such bot');
+  await alice.getByText('No bot matches these filters.').waitFor();
+  await alice.getByLabel('Search bots').fill('replay');
+  await alice.getByLabel('Filter by status').selectOption('running');
+  t.equal(await row.count(), 1, 'search and state filters keep the matching bot');
+  await alice.getByLabel('Filter by status').selectOption('');
   await alice.getByLabel('Select every bot shown').check();
   await alice.getByRole('button', { name: 'Stop selected' }).click();
   await alice.locator('tr[data-bot-id][data-status="stopped"]').waitFor();
   t.match(await alice.getByRole('status').first().textContent(), /Stop: 1 of 1 bot done/);
+
+  // A stopped bot can be reconfigured from its page.
+  await row.getByRole('link', { name: 'replay trader' }).click();
+  await alice.getByRole('button', { name: 'Edit configuration' }).click();
+  t.equal(await alice.locator('#field-strategy\\.params\\.fast').inputValue(), '5', 'the form starts from the bot as it is');
+  await alice.getByLabel('Name').fill('replay trader v2');
+  await alice.locator('#field-strategy\\.params\\.fast').fill('6');
+  await alice.getByLabel('Start it after saving').uncheck();
+  await alice.getByRole('button', { name: 'Save configuration' }).click();
+  await alice.locator('h1', { hasText: 'replay trader v2' }).waitFor();
+  t.match(await alice.locator('section[data-bot-id] p.muted').first().textContent(), /fast 6, slow 13/, 'the new parameters are shown');
+  await alice.getByRole('link', { name: 'Fleet' }).click();
+  await row.first().waitFor();
 
   const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
   // A platform without the event stream: the same screens refresh by polling.
@@ -218,6 +237,9 @@ t.test("a second user never sees the first user's bots", async (t) => {
   await bob.goto(botUrl);
   await bob.getByText('Not found.').waitFor();
   t.notOk(await bob.getByText('replay trader').count(), "Alice's bot is not shown to Bob");
+  await bob.goto(`${botUrl}/edit`);
+  await bob.getByText('Not found.').waitFor();
+  t.pass("nor its configuration");
   await context.close();
 });
 
