@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import t from 'tap';
+import { buildWebUi, WEB_DIST } from '../../web/build.ts';
 import { ApiClient, eventually, startTestPlatform } from '../support/platform.ts';
 import { assertConsecutive, checkLedger, decisionTimes, startReplayBot, stopAndSettle, waitForTrading } from './trading-session.ts';
 
@@ -72,4 +73,36 @@ t.test('the REST session of a new user runs through a real nginx', async (t) => 
   assertConsecutive(t, await decisionTimes(viaNginx, bot.botId));
   await checkLedger(t, viaNginx, bot);
   t.match(readFileSync(path.join(folder, 'access.log'), 'utf8'), /POST \/api\/bots\/[0-9a-f-]+\/start/, 'the calls went through nginx');
+});
+
+t.test('nginx serves the built web UI as the gateway does: pages are the app, hashed assets cached for a year', async (t) => {
+  await buildWebUi();
+  const folder = mkdtempSync(path.join(os.tmpdir(), 'tradebot-nginx-'));
+  const listenPort = await freePort();
+  // The image copies web/dist to nginx's html folder; here nginx reads it where it is built.
+  const file = localConfig(folder, 3000, listenPort);
+  writeFileSync(file, readFileSync(file, 'utf8').replace('root /usr/share/nginx/html;', `root ${WEB_DIST};`));
+  const nginx = spawn(NGINX, ['-c', file, '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const exited = new Promise((resolve) => nginx.once('exit', resolve));
+  t.teardown(async () => {
+    nginx.kill('SIGTERM');
+    await exited;
+    rmSync(folder, { recursive: true, force: true });
+  });
+  const base = `http://127.0.0.1:${listenPort}`;
+  await eventually(async () => ((await fetch(`${base}/`).catch(() => undefined))?.status === 200 ? true : undefined), 10_000, 'nginx to serve');
+  const index = readFileSync(path.join(WEB_DIST, 'index.html'), 'utf8');
+  for (const page of ['/', '/bots/0b8e3c55-0000-4000-8000-000000000000', '/backtests']) {
+    const response = await fetch(`${base}${page}`);
+    t.equal(response.status, 200, page);
+    t.match(response.headers.get('content-type'), /^text\/html/);
+    t.equal(response.headers.get('cache-control'), 'no-cache', `${page} is revalidated`);
+    t.equal(await response.text(), index, `${page} is the app`);
+  }
+  const script = /src="(\/assets\/[^"]+\.js)"/.exec(index)?.[1];
+  const asset = await fetch(`${base}${script}`);
+  t.equal(asset.status, 200);
+  t.match(asset.headers.get('content-type'), /javascript/);
+  t.match(asset.headers.get('cache-control'), /max-age=31536000.*immutable/);
+  t.equal((await fetch(`${base}/assets/gone-12345678.js`)).status, 404, 'a missing asset is a 404, not the app');
 });
