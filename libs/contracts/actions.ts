@@ -23,11 +23,11 @@ export const ACTION = {
     create: 'create', get: 'get', list: 'list', update: 'update', remove: 'remove',
     start: 'start', stop: 'stop', pause: 'pause',
     decisions: 'decisions', orders: 'orders', trades: 'trades', position: 'position',
-    scheduled: 'scheduled', markFailed: 'markFailed', dailyReset: 'dailyReset', markets: 'markets',
+    scheduled: 'scheduled', markFailed: 'markFailed', markPaused: 'markPaused', dailyReset: 'dailyReset', markets: 'markets',
   },
   strategy: { catalog: 'catalog', createBacktest: 'createBacktest', getBacktest: 'getBacktest', listBacktests: 'listBacktests' },
   risk: { approve: 'approve', limits: 'limits', setLimits: 'setLimits', killSwitch: 'killSwitch', setKillSwitch: 'setKillSwitch' },
-  execution: { sweep: 'sweep' },
+  execution: { sweep: 'sweep', createExchangeAccount: 'createExchangeAccount', listExchangeAccounts: 'listExchangeAccounts', removeExchangeAccount: 'removeExchangeAccount', reconcile: 'reconcile' },
   scheduler: { clocks: 'clocks' },
 } as const;
 

@@ -35,7 +35,7 @@ export interface PlatformOptions {
   readonly dataDir?: string;
   readonly env?: Record<string, string>;
   readonly services?: readonly MeshServiceName[];
-  readonly tuning?: { schedulerStepMs?: number; schedulerBackfill?: number; sweepIntervalMs?: number; sweepAfterMs?: number };
+  readonly tuning?: { schedulerStepMs?: number; schedulerBackfill?: number; sweepIntervalMs?: number; sweepAfterMs?: number; reconcileIntervalMs?: number };
 }
 
 export function temporaryDataDir(): { path: string; remove(): void } {

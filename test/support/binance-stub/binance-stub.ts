@@ -124,7 +124,8 @@ export async function startBinanceStub(options: { markets?: Record<string, { bas
     const price = market.price;
     const quoteQty = price.mul(quantity);
     const feeAsset = faults.feeAsset ?? (order.side === 'BUY' ? market.base : market.quote);
-    const commission = feeAsset === market.base ? quantity.mul(FEE_RATE) : feeAsset === market.quote ? quoteQty.mul(FEE_RATE) : new Decimal('0.0001');
+    // Commissions are charged as listed: rounded to the asset's 8 decimals, as Binance does.
+    const commission = (feeAsset === market.base ? quantity.mul(FEE_RATE) : feeAsset === market.quote ? quoteQty.mul(FEE_RATE) : new Decimal('0.0001')).toDecimalPlaces(8, Decimal.ROUND_HALF_UP);
     if (order.side === 'BUY') {
       credit(order.apiKey, market.quote, quoteQty.neg());
       credit(order.apiKey, market.base, quantity);
@@ -175,7 +176,7 @@ export async function startBinanceStub(options: { markets?: Record<string, { bas
         quoteOrderQtyMarketAllowed: true, allowTrailingStop: true, isSpotTradingAllowed: true, isMarginTradingAllowed: false,
         filters: [
           { filterType: 'PRICE_FILTER', minPrice: '0.00000100', maxPrice: '1000000.00000000', tickSize: '0.00000100' },
-          { filterType: 'LOT_SIZE', minQty: '0.00000100', maxQty: '100000.00000000', stepSize: '0.00000100' },
+          { filterType: 'LOT_SIZE', minQty: '0.00000001', maxQty: '100000.00000000', stepSize: '0.00000001' },
         ],
         permissions: ['SPOT'], permissionSets: [['SPOT']], defaultSelfTradePreventionMode: 'NONE', allowedSelfTradePreventionModes: ['NONE'],
       })),
