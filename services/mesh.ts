@@ -9,9 +9,12 @@ import { ServiceBroker, type ServiceSchema } from 'moleculer';
 import { brokerOptions } from '../moleculer.config.ts';
 import type { Bus } from '../libs/bus/bus.ts';
 import { createInProcessBus } from '../libs/bus/in-process-bus.ts';
+import { connectJetStreamBus } from '../libs/bus/jetstream-bus.ts';
+import { STREAMS } from '../libs/contracts/streams.ts';
 import type { StreamPayloads } from '../libs/contracts/streams.ts';
 import { BotRepository } from '../libs/db/bot.repository.ts';
 import { migrateDatabase, openDatabase, type Database } from '../libs/db/database.ts';
+import { FleetRepository } from '../libs/db/fleet.repository.ts';
 import { HistoryRepository } from '../libs/db/history.repository.ts';
 import { MarketClockRepository } from '../libs/db/market-clock.repository.ts';
 import { TradingRepository } from '../libs/db/trading.repository.ts';
@@ -39,7 +42,9 @@ import { RefreshTokenRepository } from '../libs/db/refresh-token.repository.ts';
 import { createLimiter, type LimiterStore } from '../libs/platform/rate-limit.ts';
 import { createRedisClient, type Redis } from '../libs/platform/redis.ts';
 import { createAuditService } from './gateway/audit.service.ts';
+import { createMemoryJournal, createRedisJournal, DEFAULT_JOURNAL_OPTIONS } from '../libs/platform/live-event-journal.ts';
 import { createBotsService } from './bots/bots.service.ts';
+import { createBusService } from './bus/bus.service.ts';
 import { createExecutionService } from './execution/execution.service.ts';
 import { createAuthService } from './gateway/auth.service.ts';
 import { createGatewayService } from './gateway/gateway.service.ts';
@@ -53,6 +58,51 @@ export type MeshServiceName = (typeof SERVICE_NAMES)[number];
 
 export function isServiceName(name: string): name is MeshServiceName {
   return (SERVICE_NAMES as readonly string[]).includes(name);
+}
+
+/**
+ * Postgres connections each service needs in a process of its own (the strategy and
+ * execution replicas do the bus work); `DATABASE_POOL_SIZE_<SERVICE>` overrides one.
+ */
+export const DEFAULT_POOL_SIZES: Readonly<Record<MeshServiceName, number>> = { gateway: 4, bots: 4, scheduler: 2, strategy: 10, risk: 4, execution: 6 };
+
+/**
+ * The pool of a process running `services`: DATABASE_POOL_SIZE when set, else the sum of
+ * each service's size (its DATABASE_POOL_SIZE_<SERVICE>, or its default).
+ */
+export function poolSizeFor(services: readonly MeshServiceName[], env: Readonly<Record<string, string | undefined>>): number {
+  const explicit = env['DATABASE_POOL_SIZE']?.trim();
+  if (explicit) return loadConfigPoolSize(explicit, 'DATABASE_POOL_SIZE');
+  return services.reduce((sum, service) => {
+    const variable = `DATABASE_POOL_SIZE_${service.toUpperCase()}`;
+    const raw = env[variable]?.trim();
+    return sum + (raw ? loadConfigPoolSize(raw, variable) : DEFAULT_POOL_SIZES[service]);
+  }, 0);
+}
+
+function loadConfigPoolSize(raw: string, variable: string): number {
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < 1 || value > 500) throw new ConfigError(variable, `must be an integer from 1 to 500, got ${JSON.stringify(raw)}`);
+  return value;
+}
+
+/** Services that work on the bus; a process running any of them also runs the bus service (lag, dead letters). */
+const BUS_WORKERS: readonly MeshServiceName[] = ['scheduler', 'strategy', 'execution'];
+
+/**
+ * The bus from configuration: JetStream when NATS_URL is set (distributed mode: every
+ * stream provisioned and checked before any service starts), the in-process bus otherwise.
+ */
+export async function createBus(config: Config, logger: Logger, name?: string): Promise<Bus<StreamPayloads>> {
+  if (!config.natsUrl) return createInProcessBus<StreamPayloads>({ partitions: config.busPartitions, logger });
+  const bus = await connectJetStreamBus<StreamPayloads>({ servers: config.natsUrl, prefix: config.busPrefix, partitions: config.busPartitions, ackWaitMs: config.busAckWaitMs, logger, ...(name ? { name } : {}) });
+  try {
+    for (const stream of Object.values(STREAMS)) await bus.ensureStream(stream);
+  } catch (error) {
+    await bus.close();
+    throw error;
+  }
+  return bus;
 }
 
 /** Lifetime of an access token: short, because it cannot be revoked; the refresh token renews it. */
@@ -143,7 +193,14 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
 
   const redis = config.redisUrl ? createRedisClient(config.redisUrl) : undefined;
   const limiterStore: LimiterStore = { redis, prefix: config.redisPrefix };
-  const bus: Bus<StreamPayloads> = createInProcessBus<StreamPayloads>({ partitions: config.busPartitions, logger });
+  let bus: Bus<StreamPayloads>;
+  try {
+    bus = await createBus(config, logger, options.nodeID ?? options.services.join('+'));
+  } catch (error) {
+    redis?.disconnect();
+    await database.close();
+    throw error;
+  }
   const marketData = new MarketData(await createMarketSources(config, { store: new CandleRepository(database), clock }));
   const bots = new BotRepository(database);
   const trading = new TradingRepository(database);
@@ -162,14 +219,20 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
         user: createLimiter({ name: 'user', points: config.rateLimitPerUser, windowSeconds: 60 }, limiterStore),
         address: createLimiter({ name: 'address', points: config.rateLimitPerAddress, windowSeconds: 60 }, limiterStore),
       };
+      // The resume window is real time, whatever clock the trading runs on.
+      const journalOptions = { ...DEFAULT_JOURNAL_OPTIONS, now: systemClock.now };
       const throttle = { account: createLimiter(LOGIN_THROTTLE.account, limiterStore), address: createLimiter(LOGIN_THROTTLE.address, limiterStore) };
       return [
-        createGatewayService({ port: config.port, tokens, clock, version: packageVersion(), webRoot: DEFAULT_WEB_ROOT, trustProxy: config.trustProxy, rateLimits, audit }),
+        createGatewayService({
+          port: config.port, tokens, clock, version: packageVersion(), webRoot: DEFAULT_WEB_ROOT, trustProxy: config.trustProxy, rateLimits, audit,
+          journal: redis ? createRedisJournal(redis, config.redisPrefix, journalOptions) : createMemoryJournal(journalOptions),
+          nodeId: () => broker.nodeID,
+        }),
         createAuthService({ users: new UserRepository(database), refreshTokens: new RefreshTokenRepository(database), tokens, throttle, clock, newId }),
         createAuditService({ audit, clock }),
       ];
     },
-    bots: () => [createBotsService({ bots, history: new HistoryRepository(database), trading, marketData, clock, newId, accounts })],
+    bots: () => [createBotsService({ bots, history: new HistoryRepository(database), fleet: new FleetRepository(database), trading, marketData, clock, newId, accounts })],
     scheduler: () => [
       createSchedulerService({
         bus, bots, clocks: new MarketClockRepository(database), marketData, clock,
@@ -199,6 +262,7 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
 
   const broker = new ServiceBroker(brokerOptions({ config, logger, ...(options.nodeID ? { nodeID: options.nodeID } : {}) }));
   for (const name of options.services) for (const schema of factories[name]()) broker.createService(schema);
+  if (options.services.some((name) => BUS_WORKERS.includes(name))) broker.createService(createBusService({ bus, clock }));
   try {
     await broker.start();
   } catch (error) {

@@ -12,6 +12,7 @@ export const SERVICES = {
   strategy: 'strategy',
   risk: 'risk',
   execution: 'execution',
+  bus: 'bus',
 } as const;
 export type ServiceName = (typeof SERVICES)[keyof typeof SERVICES];
 
@@ -24,11 +25,13 @@ export const ACTION = {
     start: 'start', stop: 'stop', pause: 'pause',
     decisions: 'decisions', orders: 'orders', trades: 'trades', position: 'position',
     scheduled: 'scheduled', markFailed: 'markFailed', markPaused: 'markPaused', dailyReset: 'dailyReset', markets: 'markets',
+    fleet: 'fleet', chart: 'chart',
   },
-  strategy: { catalog: 'catalog', createBacktest: 'createBacktest', getBacktest: 'getBacktest', listBacktests: 'listBacktests' },
+  strategy: { catalog: 'catalog', createBacktest: 'createBacktest', getBacktest: 'getBacktest', listBacktests: 'listBacktests', backtestChart: 'backtestChart' },
   risk: { approve: 'approve', limits: 'limits', setLimits: 'setLimits', killSwitch: 'killSwitch', setKillSwitch: 'setKillSwitch' },
   execution: { sweep: 'sweep', createExchangeAccount: 'createExchangeAccount', listExchangeAccounts: 'listExchangeAccounts', removeExchangeAccount: 'removeExchangeAccount', reconcile: 'reconcile' },
   scheduler: { clocks: 'clocks' },
+  bus: { lag: 'lag', deadLetters: 'deadLetters', replayDeadLetter: 'replayDeadLetter', removeDeadLetter: 'removeDeadLetter' },
 } as const;
 
 type Qualified<S extends string, A extends Record<string, string>> = { readonly [K in keyof A]: `${S}.${A[K]}` };
@@ -46,4 +49,5 @@ export const ACTIONS = {
   risk: qualify(SERVICES.risk, ACTION.risk),
   execution: qualify(SERVICES.execution, ACTION.execution),
   scheduler: qualify(SERVICES.scheduler, ACTION.scheduler),
+  bus: qualify(SERVICES.bus, ACTION.bus),
 } as const;

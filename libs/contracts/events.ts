@@ -16,6 +16,12 @@ export const EVENTS = {
   protectionTriggered: 'bot.protection',
 } as const;
 
+/**
+ * The events users follow live on `GET /api/events`: every `bot.*` event. Each carries the
+ * owner's userId, which is how the stream keeps to the caller's bots.
+ */
+export const STREAMED_EVENTS: readonly string[] = Object.values(EVENTS).filter((name) => name.startsWith('bot.'));
+
 export interface ProtectionTriggeredEvent {
   readonly botId: string;
   readonly userId: string;

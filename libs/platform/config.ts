@@ -42,6 +42,8 @@ export interface Config {
   readonly busPartitions: number;
   /** Prefix of stream and subject names, so several platforms (or tests) share one NATS. */
   readonly busPrefix: string;
+  /** Lease of a bus message on JetStream: a replica that dies holding one gives it up after this long. */
+  readonly busAckWaitMs: number;
   /** Prefix of Redis keys, for the same reason. */
   readonly redisPrefix: string;
   /** Name of this platform instance in logs and node ids. */
@@ -297,6 +299,7 @@ export function loadConfig(env: Env = process.env, options: { isTerminal?: boole
     replaySpeed: positiveNumber(env, 'REPLAY_SPEED', 60),
     busPartitions: integer(env, 'BUS_PARTITIONS', 64, 1, 4096),
     busPrefix: name(env, 'BUS_PREFIX', 'tradebot'),
+    busAckWaitMs: integer(env, 'BUS_ACK_WAIT_MS', 10_000, 1_000, 600_000),
     redisPrefix: name(env, 'REDIS_PREFIX', 'tradebot'),
     namespace: name(env, 'NAMESPACE', 'tradebot'),
     backtestWorkers: integer(env, 'BACKTEST_WORKERS', 1, 0, 64),

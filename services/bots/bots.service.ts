@@ -9,6 +9,7 @@ import { isDecimalString, Decimal } from '../../libs/domain/decimal.ts';
 import type { BotCommand } from '../../libs/domain/bot-lifecycle.ts';
 import type { Timeframe } from '../../libs/domain/timeframe.ts';
 import { BotNotFoundError, LifecycleRefusedError, type BotConfiguration, type BotRepository, type BotRow } from '../../libs/db/bot.repository.ts';
+import type { FleetRepository } from '../../libs/db/fleet.repository.ts';
 import type { HistoryRepository } from '../../libs/db/history.repository.ts';
 import { InvalidCursorError } from '../../libs/db/pagination.ts';
 import type { TradingRepository } from '../../libs/db/trading.repository.ts';
@@ -21,11 +22,13 @@ import { resolveStrategyParams } from '../../libs/strategies/registry.ts';
 import { callerOf, type CallerMeta } from '../shared/caller.ts';
 import { conflict, invalidField, notFound, unavailable } from '../shared/errors.ts';
 import { botIdParams, createBotParams, listBotsParams, MAXIMUM_AMOUNT, pageParams, updateBotParams } from './bot-schemas.ts';
+import { botDashboardActions } from './bot-dashboard.ts';
 import { botView, decisionView, orderView, positionView, tradeView } from './bot-views.ts';
 
 export interface BotsServiceDeps {
   readonly bots: BotRepository;
   readonly history: HistoryRepository;
+  readonly fleet: FleetRepository;
   readonly trading: TradingRepository;
   readonly marketData: MarketData;
   readonly clock: Clock;
@@ -259,6 +262,7 @@ export function createBotsService(deps: BotsServiceDeps): ServiceSchema {
           return positionView(bot, found.position, found.state);
         },
       },
+      ...botDashboardActions(deps),
       [ACTION.bots.markets]: {
         async handler() {
           // Sources that must ask for their market list (ccxt exchanges, configured on purpose) load it first; one that cannot be reached lists none.

@@ -19,6 +19,9 @@ import { clientAddress, loggableUrl } from './client-address.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import { API_PREFIX, ROUTES, type RouteSpec } from './routes.ts';
 import { isAppPage, sendAppPage, webAssetSettings } from './web-ui.ts';
+import { LiveEventHub, MAX_STREAMS_PER_USER } from './live-events.ts';
+import { STREAMED_EVENTS } from '../../libs/contracts/events.ts';
+import type { LiveEventJournal } from '../../libs/platform/live-event-journal.ts';
 
 export interface GatewayServiceDeps {
   readonly port: number;
@@ -33,6 +36,10 @@ export interface GatewayServiceDeps {
   readonly audit: AuditRepository;
   /** Folder of the built web UI, served at `/` (none: the gateway serves only the API). */
   readonly webRoot?: string;
+  /** What `GET /api/events` streams and resumes from. */
+  readonly journal: LiveEventJournal;
+  /** This process's node id: without a shared journal, each replica must see every event. */
+  readonly nodeId: () => string;
 }
 
 /** Largest JSON body accepted. */
@@ -103,13 +110,62 @@ function outcomeOf(status: number): AuditOutcome {
   return status === 401 || status === 403 || status === 429 ? 'denied' : 'failed';
 }
 
+/** The access token a stream route accepts in its query (EventSource cannot send headers). */
+function queryToken(request: IncomingMessage): string | undefined {
+  const token = new URL(request.url ?? '/', 'http://gateway').searchParams.get('access_token');
+  return token !== null && /^[A-Za-z0-9._~+/-]+=*$/.test(token) ? token : undefined;
+}
+
+function lastEventIdOf(request: IncomingMessage): string | undefined {
+  const header = request.headers['last-event-id'];
+  const given = typeof header === 'string' ? header : (new URL(request.url ?? '/', 'http://gateway').searchParams.get('lastEventId') ?? undefined);
+  return given !== undefined && given.length > 0 && given.length <= 64 ? given : undefined;
+}
+
 function unauthorizedError(message: string) {
   return Object.assign(new Error(message), { code: 401, type: ERROR_CODES.unauthorized });
 }
 
 export function createGatewayService(deps: GatewayServiceDeps): ServiceSchema {
+  const hub = new LiveEventHub(deps.journal);
   const aliases = Object.fromEntries(
-    ROUTES.map((route) => [`${route.method} ${route.path}`, { action: route.action, public: route.public === true, status: route.status ?? 200, location: route.location, spec: route }]),
+    ROUTES.map((route) => [
+      `${route.method} ${route.path}`,
+      route.stream
+        ? { spec: route, handler: (request: ApiRequest, response: ServerResponse, next: (error?: unknown) => void) => openStream(request, response).catch(next) }
+        : { action: route.action, public: route.public === true, status: route.status ?? 200, location: route.location, spec: route },
+    ]),
+  );
+
+  /** Serves `GET /api/events` for the authenticated caller; the stream stays open until the client leaves. */
+  async function openStream(request: ApiRequest, response: ServerResponse): Promise<void> {
+    const user = request.$ctx?.meta.user;
+    if (!user) throw unauthorizedError('a bearer token is required');
+    if (hub.streamsOf(user.id) >= MAX_STREAMS_PER_USER) {
+      throw Object.assign(new Error(`at most ${MAX_STREAMS_PER_USER} event streams at once; close one first`), { code: 429, type: ERROR_CODES.rateLimited, data: { retryAfterSeconds: 5 } });
+    }
+    await hub.open(user.id, request, response, lastEventIdOf(request));
+  }
+
+  const liveEventGroup = () => (deps.journal.shared ? 'gateway-live-journal' : `gateway-live-${deps.nodeId()}`);
+  /** Every user-facing bot event goes into the journal; the journal feeds the open streams. */
+  const liveEventHandlers = Object.fromEntries(
+    STREAMED_EVENTS.map((event) => [
+      event,
+      {
+        group: liveEventGroup(),
+        async handler(this: { logger: { warn: (...args: unknown[]) => void } }, ctx: Context<{ userId?: unknown }>) {
+          const userId = ctx.params?.userId;
+          if (typeof userId !== 'string') return;
+          try {
+            await deps.journal.record(ctx.id, userId, event, ctx.params);
+          } catch (error) {
+            // Live events may be dropped (STYLE §4); a reconnecting client is told to reload.
+            this.logger.warn({ err: error, event }, 'could not journal a live event');
+          }
+        },
+      },
+    ]),
   );
   let openApiDocument: Record<string, unknown> | undefined;
   let logger: { error: (...args: unknown[]) => void; warn: (...args: unknown[]) => void } | undefined;
@@ -219,8 +275,13 @@ export function createGatewayService(deps: GatewayServiceDeps): ServiceSchema {
         },
       },
     },
+    events: liveEventHandlers,
     created() {
       logger = this.logger;
+    },
+    async stopped() {
+      hub.closeAll();
+      await deps.journal.close();
     },
     methods: {
       /** Nothing routed or served as a file: a page of the web UI gets index.html, anything else the JSON 404. */
@@ -231,7 +292,7 @@ export function createGatewayService(deps: GatewayServiceDeps): ServiceSchema {
       },
       /** Verifies the bearer token; public routes accept anonymous callers. */
       async authenticate(ctx: Context<unknown, CallerMeta>, _route: unknown, request: IncomingMessage, _response: ServerResponse, alias: { public?: boolean }) {
-        const token = bearerToken(request);
+        const token = bearerToken(request) ?? ((alias as { spec?: RouteSpec }).spec?.stream ? queryToken(request) : undefined);
         if (token === undefined) {
           if (alias.public) return null;
           throw unauthorizedError('a bearer token is required (Authorization: Bearer <token>)');

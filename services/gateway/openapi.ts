@@ -88,6 +88,7 @@ const time = { type: 'string', format: 'date-time' };
 const nullableTime = { anyOf: [time, { type: 'null' }] };
 const text = { type: 'string' };
 const nullableText = { anyOf: [text, { type: 'null' }] };
+const epochMs: JsonSchema = { type: 'integer', description: 'epoch milliseconds' };
 
 function page(item: string): JsonSchema {
   return {
@@ -122,6 +123,7 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
     user: object({ id: text, email: text, role: { enum: ['user', 'admin'] } }),
   }),
   LoggedOut: object({ loggedOut: { const: true } }),
+  EventStream: { type: 'string', description: 'text/event-stream; each data line is the JSON payload of a bot event, which always carries botId and userId' },
   AuditEntry: object({
     id: { type: 'string', format: 'uuid' }, at: time, actorKind: { enum: ['user', 'admin', 'operator', 'anonymous'] },
     actorId: nullableText, actorLabel: nullableText, action: text, target: nullableText, outcome: { enum: ['ok', 'denied', 'failed'] },
@@ -206,6 +208,33 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
       },
     }),
   },
+  Fleet: object({
+    items: {
+      type: 'array',
+      items: {
+        allOf: [
+          { $ref: '#/components/schemas/Bot' },
+          object({
+            position: { anyOf: [object({ quantity: decimal, lastPrice: nullableDecimal, realizedProfit: decimal, unrealizedProfit: decimal }), { type: 'null' }] },
+            equity: nullableDecimal,
+            totalProfit: nullableDecimal,
+            lastDecision: { anyOf: [object({ candleTime: time, signal: text, outcome: text, reason: text, recordedAt: time }), { type: 'null' }] },
+          }),
+        ],
+      },
+    },
+  }),
+  Chart: {
+    ...object({
+      market: text,
+      timeframe: text,
+      candles: { type: 'array', items: object({ time: epochMs, open: { type: 'number' }, high: { type: 'number' }, low: { type: 'number' }, close: { type: 'number' }, volume: { type: 'number' } }) },
+      indicators: { type: 'array', items: object({ name: text, pane: { enum: ['price', 'oscillator'] }, points: { type: 'array', items: object({ time: epochMs, value: { type: 'number' } }) } }) },
+      markers: { type: 'array', items: object({ time: epochMs, side: { enum: ['buy', 'sell'] }, text }) },
+      equity: { type: 'array', items: object({ time: epochMs, value: { type: 'number' } }) },
+    }),
+    description: 'Display values (floats); times are candle open times in epoch milliseconds. Exact amounts are in the history routes.',
+  },
   BacktestList: object({ items: { type: 'array', items: { type: 'object', description: 'A Backtest without its result' } } }),
   UserPage: page('User'),
   DecisionPage: page('Decision'),
@@ -233,7 +262,7 @@ function openApiPath(path: string): string {
 export function buildOpenApiDocument(paramsOf: (action: string) => Record<string, Rule> | undefined, version: string): JsonSchema {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of ROUTES) {
-    const params = paramsOf(route.action) ?? {};
+    const params = route.stream?.query ?? paramsOf(route.action) ?? {};
     const pathParams = [...route.path.matchAll(/:([a-zA-Z]+)/g)].map((match) => match[1] as string);
     const rest = Object.fromEntries(Object.entries(params).filter(([key]) => !pathParams.includes(key) && !key.startsWith('$$')));
     const strict = (params['$$strict'] as unknown) === true;
@@ -252,7 +281,10 @@ export function buildOpenApiDocument(paramsOf: (action: string) => Record<string
         ? { requestBody: { required: true, content: { 'application/json': { schema: objectSchema(rest, strict) } } } }
         : {}),
       responses: {
-        [String(route.status ?? 200)]: { description: 'Success', content: { 'application/json': { schema: { $ref: `#/components/schemas/${route.response}` } } } },
+        [String(route.status ?? 200)]: {
+          description: route.stream ? 'An event stream: `id:`, `event:` (the event name) and `data:` (its JSON payload) per event; `event: resync` when events since Last-Event-ID are no longer kept' : 'Success',
+          content: { [route.stream ? 'text/event-stream' : 'application/json']: { schema: { $ref: `#/components/schemas/${route.response}` } } },
+        },
         ...Object.fromEntries(
           Object.entries(ERROR_RESPONSES)
             .filter(([status]) => errorApplies(route, status))

@@ -23,6 +23,7 @@ import type { BacktestRepository } from '../../libs/db/backtest.repository.ts';
 import { callerOf, type CallerMeta } from '../shared/caller.ts';
 import { ERROR_CODES, invalidField, notFound } from '../shared/errors.ts';
 import { backtestIdParams, createBacktestParams, listBacktestsParams } from './backtest-schemas.ts';
+import { backtestChartActions } from './backtest-chart.ts';
 import { backtestSummaryView, backtestView } from './backtest-views.ts';
 
 export interface StrategyServiceDeps {
@@ -104,6 +105,7 @@ export function createStrategyService(deps: StrategyServiceDeps): ServiceSchema 
           return backtestView(row);
         },
       },
+      ...backtestChartActions({ repository: backtests.repository, data: backtests.data }),
       [ACTION.strategy.listBacktests]: {
         params: listBacktestsParams,
         async handler(ctx: Context<{ limit?: number }, CallerMeta>) {

@@ -7,7 +7,7 @@ t.test('embedded platform: a paper bot on the replayed market decides every cand
   t.teardown(() => platform.stop());
   const health = await platform.api.get('/health');
   t.equal(health.status, 200);
-  t.same(health.body.services, ['audit', 'auth', 'bots', 'execution', 'gateway', 'risk', 'scheduler', 'strategy']);
+  t.same(health.body.services, ['audit', 'auth', 'bots', 'bus', 'execution', 'gateway', 'risk', 'scheduler', 'strategy']);
 
   const bot = await startReplayBot(t, platform, 'trader@example.com');
   await waitForTrading(bot, 60, 2);

@@ -35,6 +35,8 @@ export interface PlatformOptions {
   readonly dataDir?: string;
   readonly env?: Record<string, string>;
   readonly services?: readonly MeshServiceName[];
+  /** Node id in the mesh: two platforms of one test process on NATS need different ones. */
+  readonly nodeID?: string;
   readonly tuning?: { schedulerStepMs?: number; schedulerBackfill?: number; sweepIntervalMs?: number; sweepAfterMs?: number; reconcileIntervalMs?: number };
 }
 
@@ -51,7 +53,7 @@ export async function startTestPlatform(options: PlatformOptions = {}): Promise<
   });
   const logs = new LogCapture();
   const logger = createLogger({ level: config.logLevel, pretty: false, destination: logs });
-  const mesh = await startMesh({ config, services: options.services ?? SERVICE_NAMES, logger, tuning: { schedulerStepMs: 20, ...options.tuning } });
+  const mesh = await startMesh({ config, services: options.services ?? SERVICE_NAMES, logger, ...(options.nodeID ? { nodeID: options.nodeID } : {}), tuning: { schedulerStepMs: 20, ...options.tuning } });
   const baseUrl = `http://127.0.0.1:${mesh.port()}`;
   return { mesh, config, logs, baseUrl, api: new ApiClient(baseUrl), stop: () => mesh.stop() };
 }

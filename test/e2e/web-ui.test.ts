@@ -1,0 +1,177 @@
+import t from 'tap';
+import type { Page } from 'playwright-core';
+import { buildWebUi } from '../../web/build.ts';
+import { launchBrowser, screenshotPath } from '../support/browser.ts';
+import { startTestPlatform } from '../support/platform.ts';
+
+// The web UI in a real browser against the embedded platform (its own data folder, a
+// random port), on the replayed ETH/BTC market played fast so a bot trades within seconds.
+await buildWebUi();
+const platform = await startTestPlatform({ env: { REPLAY_SPEED: '3000' } });
+const browser = await launchBrowser();
+t.teardown(async () => {
+  await browser.close();
+  await platform.stop();
+});
+const laptop = { width: 1366, height: 900 };
+const alice = await browser.newPage({ viewport: laptop });
+const pageErrors: string[] = [];
+alice.on('pageerror', (error) => pageErrors.push(error.message));
+const shoot = (page: Page, name: string) => page.screenshot({ path: screenshotPath(name), fullPage: true });
+let botUrl = '';
+
+t.test('a visitor registers and lands on an empty fleet that says what to do', async (t) => {
+  await alice.goto(`${platform.baseUrl}/`);
+  await alice.waitForURL(/\/login\?next=%2F$/);
+  await shoot(alice, 'login');
+  await alice.getByRole('link', { name: 'Create an account' }).click();
+  await alice.getByLabel('Email').fill('alice@example.com');
+  await alice.getByLabel('Password').fill('correct horse battery');
+  await alice.getByRole('button', { name: 'Create account' }).click();
+  await alice.getByText('No bots yet.').waitFor();
+  t.equal(new URL(alice.url()).pathname, '/', 'on the fleet');
+  t.ok(await alice.getByRole('link', { name: 'Create your first bot' }).isVisible(), 'the empty fleet offers to create a bot');
+  await shoot(alice, 'fleet-empty');
+});
+
+t.test('the create-bot form is generated from the strategy schema and shows API errors next to the field', async (t) => {
+  await alice.getByRole('button', { name: 'New bot' }).click();
+  await alice.getByLabel('Name').fill('replay trader');
+  await alice.getByLabel('Strategy', { exact: true }).selectOption('ema-cross');
+  const fast = alice.locator('#field-strategy\\.params\\.fast');
+  t.equal(await fast.inputValue(), '12', 'the default from the schema');
+  t.equal(await fast.getAttribute('min'), '2', 'the bound from the schema');
+  t.match(await alice.locator('[data-field="strategy.params.fast"] .hint').textContent(), /Default 12/, 'the description and default shown');
+  await fast.fill('40');
+  await alice.locator('#field-strategy\\.params\\.slow').fill('20');
+  await alice.getByRole('button', { name: 'Create bot' }).click();
+  const error = alice.locator('[data-field="strategy.params.slow"] .field-error');
+  await error.waitFor();
+  t.match(await error.textContent(), /slow/, 'the API refusal is shown at the slow field');
+  await shoot(alice, 'create-bot-error');
+
+  await fast.fill('5');
+  await alice.locator('#field-strategy\\.params\\.slow').fill('13');
+  await alice.getByLabel('Market data').selectOption('replay');
+  await alice.getByLabel('Market', { exact: true }).fill('ETH/BTC');
+  await alice.getByLabel('Starting balance').fill('1');
+  await alice.getByLabel('Stake per entry').fill('0.5');
+  await alice.getByLabel('Largest position').fill('1');
+  await alice.getByLabel('Stop-loss %').fill('2');
+  await alice.getByLabel('Take-profit %').fill('3');
+  t.ok(await alice.getByLabel('Start it at once').isChecked(), 'a new bot starts at once unless unticked');
+  await alice.getByRole('button', { name: 'Create bot' }).click();
+  await alice.waitForURL(/\/bots\/[0-9a-f-]{36}$/);
+  botUrl = alice.url();
+  await alice.locator('h1 .badge', { hasText: 'running' }).waitFor();
+  t.pass('created from the form and running');
+});
+
+t.test('decisions and a trade appear live on the bot page, with markers on the chart', async (t) => {
+  const decisions = alice.locator('table[aria-label="Decision log"] tbody tr');
+  await decisions.first().waitFor({ timeout: 30_000 });
+  t.match(await alice.locator('table[aria-label="Decision log"] tbody tr td[data-label="Indicators"]').first().textContent(), /fast.*slow/, 'each decision shows its indicator values');
+  const chart = alice.locator('figure[data-markers]').first();
+  await alice.waitForFunction(() => Number(document.querySelector('figure[data-markers]')?.getAttribute('data-markers') ?? 0) >= 2, undefined, { timeout: 60_000 });
+  t.ok(Number(await chart.getAttribute('data-candles')) > 10, 'candles drawn');
+  t.equal(await chart.getAttribute('data-indicators'), 'fast slow', "the strategy's indicators drawn");
+  await alice.getByRole('tab', { name: 'Trades' }).click();
+  await alice.locator('table[aria-label="Trades"] tbody tr').first().waitFor();
+  t.ok((await alice.locator('table[aria-label="Trades"] tbody tr').count()) >= 1, 'a trade is listed without reloading');
+  await alice.getByRole('tab', { name: 'Decisions' }).click();
+  await decisions.first().waitFor();
+  await shoot(alice, 'bot');
+
+  await alice.reload();
+  await alice.locator('h1', { hasText: 'replay trader' }).waitFor();
+  t.equal(alice.url(), botUrl, 'the session and the page survive a reload');
+});
+
+t.test('the fleet lists the bot with its profit and last decision; bots stop from a bulk action', async (t) => {
+  await alice.getByRole('link', { name: 'Fleet' }).click();
+  const row = alice.locator('tr[data-bot-id]');
+  await row.first().waitFor();
+  t.equal(await row.count(), 1);
+  t.equal(await row.getAttribute('data-status'), 'running');
+  await alice.waitForFunction(() => document.querySelector('tr[data-bot-id] td[data-label="Last decision"] .signal') !== null);
+  t.match(await row.locator('td[data-label="Market"]').textContent(), /ETH\/BTC/);
+  await shoot(alice, 'fleet');
+  await alice.getByLabel('Select every bot shown').check();
+  await alice.getByRole('button', { name: 'Stop selected' }).click();
+  await alice.locator('tr[data-bot-id][data-status="stopped"]').waitFor();
+  t.match(await alice.getByRole('status').first().textContent(), /Stop: 1 of 1 bot done/);
+
+  const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
+  await phone.goto(`${platform.baseUrl}/`);
+  await phone.evaluate((stored) => localStorage.setItem('tradebot.session', stored), await alice.evaluate(() => localStorage.getItem('tradebot.session') ?? ''));
+  await phone.reload();
+  await phone.locator('tr[data-bot-id]').waitFor();
+  t.equal(await phone.locator('table.fleet thead').isVisible(), false, 'on a phone the table turns into cards');
+  const width = await phone.evaluate(() => document.documentElement.scrollWidth);
+  t.ok(width <= 390, `nothing overflows the phone's width (${width}px)`);
+  await shoot(phone, 'fleet-phone');
+  await phone.close();
+});
+
+t.test('a backtest runs from the form and shows its report and chart; a sweep is ranked and compared', async (t) => {
+  await alice.getByRole('link', { name: 'Backtests' }).click();
+  await alice.getByText('No backtests yet.').waitFor();
+  await alice.getByLabel('Strategy', { exact: true }).selectOption('ema-cross');
+  await alice.getByLabel('Source').selectOption('replay');
+  await alice.getByLabel('Market', { exact: true }).fill('ETH/BTC');
+  await alice.getByRole('button', { name: 'Run backtest' }).click();
+  await alice.waitForURL(/\/backtests\/[0-9a-f-]{36}$/);
+  await alice.locator('[aria-label="Report"]').waitFor({ timeout: 60_000 });
+  await alice.waitForFunction(() => Number(document.querySelector('figure[data-markers]')?.getAttribute('data-markers') ?? 0) > 0, undefined, { timeout: 30_000 });
+  t.match(await alice.locator('[aria-label="Report"]').textContent(), /Return.*Max drawdown.*Sharpe/);
+  t.ok((await alice.locator('table[aria-label="Backtest trades"] tbody tr').count()) > 0, 'its trades are listed');
+  await alice.screenshot({ path: screenshotPath('backtest-report') });
+
+  await alice.getByRole('link', { name: 'All backtests' }).click();
+  await alice.getByLabel('Strategy', { exact: true }).selectOption('ema-cross');
+  await alice.getByLabel('Parameter sweep: try several values').check();
+  await alice.getByLabel('fast: values to try').fill('8, 12');
+  await alice.getByLabel('slow: values to try').fill('21, 26');
+  await alice.getByRole('button', { name: 'Run sweep' }).click();
+  await alice.getByText('Sweep: all 4 runs queued').waitFor({ timeout: 30_000 });
+  await alice.getByLabel('Show one sweep').selectOption({ index: 1 });
+  const runs = alice.locator('table[aria-label="Backtest runs"] tbody tr');
+  await alice.waitForFunction(() => document.querySelectorAll('table[aria-label="Backtest runs"] tbody tr[data-status="completed"]').length === 4, undefined, { timeout: 60_000 });
+  t.equal(await runs.count(), 4, 'the sweep shows its four runs');
+  await alice.getByRole('button', { name: 'Return' }).click();
+  await alice.getByRole('button', { name: 'Return' }).click();
+  const returns = await alice.locator('table[aria-label="Backtest runs"] tbody td[data-label="Return"]').allTextContents();
+  const values = returns.map((text) => Number.parseFloat(text));
+  t.same(values, [...values].sort((a, b) => b - a), `sorted by return, best first: ${returns.join(' ')}`);
+  await runs.nth(0).getByLabel('Compare this run').check();
+  await runs.nth(1).getByLabel('Compare this run').check();
+  await alice.getByText('Comparing 2 runs').waitFor();
+  await shoot(alice, 'backtests');
+});
+
+t.test('the exchange accounts screen renders its state', async (t) => {
+  await alice.getByRole('link', { name: 'Exchange accounts' }).click();
+  await alice.locator('h1', { hasText: 'Exchange accounts' }).waitFor();
+  await alice.locator('.state.empty, form[aria-label="Add an exchange account"]').first().waitFor();
+  await shoot(alice, 'accounts');
+  t.pass('rendered');
+});
+
+t.test("a second user never sees the first user's bots", async (t) => {
+  const context = await browser.newContext({ viewport: laptop });
+  const bob = await context.newPage();
+  await bob.goto(`${platform.baseUrl}/register`);
+  await bob.getByLabel('Email').fill('bob@example.com');
+  await bob.getByLabel('Password').fill('another long password');
+  await bob.getByRole('button', { name: 'Create account' }).click();
+  await bob.getByText('No bots yet.').waitFor();
+  t.equal(await bob.locator('tr[data-bot-id]').count(), 0, "Bob's fleet is empty");
+  await bob.goto(botUrl);
+  await bob.getByText('Not found.').waitFor();
+  t.notOk(await bob.getByText('replay trader').count(), "Alice's bot is not shown to Bob");
+  await context.close();
+});
+
+t.test('the pages threw no errors in the browser', async (t) => {
+  t.same(pageErrors, []);
+});

@@ -1,0 +1,2 @@
+/** Vite's module types: CSS imports are side effects. */
+declare module '*.css';

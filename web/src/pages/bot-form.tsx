@@ -1,0 +1,211 @@
+/**
+ * Create a bot, or edit one's configuration: paper or one of the user's exchange
+ * accounts, market, timeframe, strategy with a parameter form generated from its schema,
+ * risk settings and starting balance. The API's field errors appear next to their field.
+ */
+import { useEffect, useState, type FormEvent } from 'react';
+import { api, ApiError } from '../api.ts';
+import { defaultParams, DEFAULT_RISK_VALUES, Field, inputProps, paramsForApi, riskForApi, RiskForm, StrategyParamsForm, type FieldErrors, type ParamValues, type RiskValues } from '../components/fields.tsx';
+import { ErrorNotice, Loading } from '../components/ui.tsx';
+import { Link, navigate } from '../router.tsx';
+import type { Bot, ExchangeAccount, MarketSourceList, Strategy } from '../types.ts';
+
+export const TIMEFRAMES = ['1m', '5m', '15m', '1h', '4h', '1d'] as const;
+
+/** What the form needs from the platform; exchange accounts are optional (older platforms have none). */
+interface FormCatalog {
+  strategies: Strategy[];
+  markets: MarketSourceList['items'];
+  accounts: ExchangeAccount[] | undefined;
+  bot: Bot | undefined;
+}
+
+async function loadCatalog(botId: string | undefined): Promise<FormCatalog> {
+  const [strategies, markets, accounts, bot] = await Promise.all([
+    api<{ items: Strategy[] }>('GET', '/strategies'),
+    api<MarketSourceList>('GET', '/markets'),
+    api<{ items: ExchangeAccount[] }>('GET', '/exchange-accounts').then(
+      (answer) => answer.items,
+      (error: ApiError) => (error.status === 404 ? undefined : Promise.reject(error)),
+    ),
+    botId ? api<Bot>('GET', `/bots/${botId}`) : Promise.resolve(undefined),
+  ]);
+  return { strategies: strategies.items, markets: markets.items, accounts, bot };
+}
+
+export function accountLabel(account: ExchangeAccount): string {
+  return `${account.name ?? account.label ?? account.exchange} (${account.exchange}${account.sandbox ? ', sandbox' : ''})`;
+}
+
+export function BotFormPage({ botId }: { botId?: string }) {
+  const [catalog, setCatalog] = useState<FormCatalog | undefined>();
+  const [loadError, setLoadError] = useState<Error | undefined>();
+  const load = () => {
+    setLoadError(undefined);
+    loadCatalog(botId).then(setCatalog, setLoadError);
+  };
+  useEffect(load, [botId]);
+  if (loadError) return <ErrorNotice error={loadError} retry={load} />;
+  if (!catalog) return <Loading what="strategies and markets" />;
+  return <BotForm catalog={catalog} />;
+}
+
+function BotForm({ catalog }: { catalog: FormCatalog }) {
+  const { bot, strategies, markets, accounts } = catalog;
+  const editing = bot !== undefined;
+  const [name, setName] = useState(bot?.name ?? '');
+  const [account, setAccount] = useState(bot?.exchangeAccountId ?? '');
+  const [marketSource, setMarketSource] = useState(bot?.marketSource ?? 'simulated');
+  const [market, setMarket] = useState(bot?.market ?? markets.find((item) => item.source === 'simulated')?.markets[0] ?? 'BTC/USDT');
+  const [timeframe, setTimeframe] = useState(bot?.timeframe ?? '1m');
+  const [strategyName, setStrategyName] = useState(bot?.strategy.name ?? strategies[0]?.name ?? '');
+  const strategy = strategies.find((item) => item.name === strategyName);
+  const [params, setParams] = useState<ParamValues>(() => defaultParams(strategy, bot?.strategy.params));
+  const [risk, setRisk] = useState<RiskValues>(
+    bot
+      ? { stakeAmount: bot.risk.stakeAmount, maxPositionAmount: bot.risk.maxPositionAmount, stopLossPercent: bot.risk.stopLossPercent === null ? '' : String(bot.risk.stopLossPercent), takeProfitPercent: bot.risk.takeProfitPercent === null ? '' : String(bot.risk.takeProfitPercent) }
+      : DEFAULT_RISK_VALUES,
+  );
+  const [quoteBalance, setQuoteBalance] = useState(bot?.quoteBalance ?? '1000');
+  const [startNow, setStartNow] = useState(!editing);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [formError, setFormError] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+  const sourceMarkets = markets.find((item) => item.source === marketSource)?.markets ?? [];
+
+  function chooseStrategy(next: string) {
+    setStrategyName(next);
+    setParams(defaultParams(strategies.find((item) => item.name === next)));
+  }
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setErrors({});
+    setFormError(undefined);
+    const body = {
+      name: name.trim(),
+      marketSource,
+      market: market.trim().toUpperCase(),
+      timeframe,
+      strategy: { name: strategyName, params: paramsForApi(params) },
+      risk: riskForApi(risk),
+      quoteBalance: quoteBalance.trim(),
+      ...(account ? { exchangeAccountId: account } : {}),
+    };
+    try {
+      // A running bot can only be renamed: the API refuses any other change while it trades.
+      const saved = editing ? await api<Bot>('PATCH', `/bots/${bot.id}`, bot.status === 'running' ? { name: body.name } : body) : await api<Bot>('POST', '/bots', body);
+      if (startNow && saved.status !== 'running') await api('POST', `/bots/${saved.id}/start`);
+      navigate(`/bots/${saved.id}`);
+    } catch (error) {
+      const apiError = error as ApiError;
+      if (apiError.field && document.querySelector(`[data-field="${CSS.escape(apiError.field)}"]`)) {
+        setErrors({ [apiError.field]: apiError.message });
+        requestAnimationFrame(() => document.getElementById(`field-${apiError.field}`)?.focus());
+      } else {
+        setFormError(apiError.message);
+      }
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section aria-labelledby="bot-form-title">
+      <div className="page-head">
+        <h1 id="bot-form-title">{editing ? `Configure ${bot.name}` : 'New bot'}</h1>
+        <Link to={editing ? `/bots/${bot.id}` : '/'}>Cancel</Link>
+      </div>
+      {editing && bot.status === 'running' ? <div className="state info">A running bot can only be renamed; stop or pause it to change anything else.</div> : null}
+      <form className="card form" onSubmit={submit} noValidate aria-label={editing ? 'Bot configuration' : 'New bot'}>
+        {formError ? (
+          <div className="state error" role="alert">
+            {formError}
+          </div>
+        ) : null}
+        <fieldset>
+          <legend>Bot</legend>
+          <div className="grid">
+            <Field label="Name" name="name" errors={errors}>
+              <input {...inputProps('name', errors)} required maxLength={100} placeholder="e.g. BTC trend follower" value={name} onChange={(event) => setName(event.target.value)} />
+            </Field>
+            <Field label="Account" name="exchangeAccountId" errors={errors} hint={accounts === undefined ? 'Paper trading: simulated fills with fees and slippage.' : accounts.length === 0 ? <>Paper trading. <Link to="/accounts">Add an exchange account</Link> to trade for real.</> : 'Paper, or one of your exchange accounts.'}>
+              <select {...inputProps('exchangeAccountId', errors)} value={account} onChange={(event) => setAccount(event.target.value)}>
+                <option value="">Paper (simulated)</option>
+                {(accounts ?? []).map((item) => (
+                  <option key={item.id} value={item.id}>
+                    {accountLabel(item)}
+                  </option>
+                ))}
+              </select>
+            </Field>
+            <Field label="Starting balance" name="quoteBalance" errors={errors} hint="Paper balance in the quote currency (USDT for BTC/USDT).">
+              <input {...inputProps('quoteBalance', errors)} inputMode="decimal" value={quoteBalance} onChange={(event) => setQuoteBalance(event.target.value)} />
+            </Field>
+          </div>
+        </fieldset>
+        <fieldset>
+          <legend>Market</legend>
+          <div className="grid">
+            <Field label="Market data" name="marketSource" errors={errors}>
+              <select {...inputProps('marketSource', errors)} value={marketSource} onChange={(event) => {
+                setMarketSource(event.target.value);
+                const first = markets.find((item) => item.source === event.target.value)?.markets[0];
+                if (first) setMarket(first);
+              }}>
+                {markets.map((item) => (
+                  <option key={item.source} value={item.source}>
+                    {item.source}
+                  </option>
+                ))}
+              </select>
+            </Field>
+            <Field label="Market" name="market" errors={errors} hint={marketSource === 'simulated' ? 'Any BASE/QUOTE symbol works on the simulated market.' : undefined}>
+              <input {...inputProps('market', errors)} list="market-options" placeholder="BTC/USDT" value={market} onChange={(event) => setMarket(event.target.value)} />
+              <datalist id="market-options">
+                {sourceMarkets.map((item) => (
+                  <option key={item} value={item} />
+                ))}
+              </datalist>
+            </Field>
+            <Field label="Timeframe" name="timeframe" errors={errors}>
+              <select {...inputProps('timeframe', errors)} value={timeframe} onChange={(event) => setTimeframe(event.target.value)}>
+                {TIMEFRAMES.map((item) => (
+                  <option key={item}>{item}</option>
+                ))}
+              </select>
+            </Field>
+          </div>
+        </fieldset>
+        <fieldset>
+          <legend>Strategy</legend>
+          <Field label="Strategy" name="strategy.name" errors={errors} hint={strategy?.description} wide>
+            <select {...inputProps('strategy.name', errors)} value={strategyName} onChange={(event) => chooseStrategy(event.target.value)}>
+              {strategies.map((item) => (
+                <option key={item.name} value={item.name}>
+                  {item.title} ({item.name})
+                </option>
+              ))}
+            </select>
+          </Field>
+          {strategy ? <StrategyParamsForm strategy={strategy} values={params} onChange={setParams} errors={errors} /> : null}
+        </fieldset>
+        <fieldset>
+          <legend>Risk</legend>
+          <RiskForm values={risk} onChange={setRisk} errors={errors} />
+        </fieldset>
+        <div className="form-actions">
+          {bot?.status !== 'running' ? (
+            <label className="checkbox">
+              <input type="checkbox" checked={startNow} onChange={(event) => setStartNow(event.target.checked)} /> Start it {editing ? 'after saving' : 'at once'}
+            </label>
+          ) : null}
+          <button type="submit" disabled={busy}>
+            {busy ? 'Saving…' : editing ? 'Save configuration' : 'Create bot'}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

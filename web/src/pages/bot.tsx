@@ -1,0 +1,393 @@
+/**
+ * One bot: its state and controls, the chart of its market with the strategy's indicators
+ * and every entry and exit, its equity curve, position and profit, and its decision log
+ * (indicator values and denial reasons), orders and trades. Refreshed live.
+ */
+import { useState } from 'react';
+import { api } from '../api.ts';
+import { LineChart, PriceChart } from '../components/chart.tsx';
+import { Empty, ErrorNotice, Show, StatusBadge, useNow, useResource } from '../components/ui.tsx';
+import { ago, amount, profitClass, signed, utcTime } from '../format.ts';
+import type { LiveEvent } from '../live.ts';
+import { navigate } from '../router.tsx';
+import type { Bot, ChartData, Decision, Order, Page, Position, Trade } from '../types.ts';
+import { COMMAND_LABELS, commandsFor, type BotCommand } from './fleet.tsx';
+
+const CHART_SIZES = [100, 300, 1000] as const;
+
+export function BotPage({ botId }: { botId: string }) {
+  const concerns = (event: LiveEvent) => event.name === 'poll' || event.botId === botId;
+  const bot = useResource(() => api<Bot>('GET', `/bots/${botId}`), [botId], concerns);
+  const [commandError, setCommandError] = useState<Error | undefined>();
+  const [busy, setBusy] = useState(false);
+
+  async function command(name: BotCommand | 'delete') {
+    setBusy(true);
+    setCommandError(undefined);
+    try {
+      if (name === 'delete') {
+        if (!window.confirm('Delete this bot? Its history is kept for audit but it leaves your fleet.')) return;
+        await api('DELETE', `/bots/${botId}`);
+        navigate('/');
+        return;
+      }
+      await api('POST', `/bots/${botId}/${name}`);
+      bot.reload();
+    } catch (error) {
+      setCommandError(error as Error);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Show resource={bot} what="the bot">
+      {(data) => (
+        <section aria-labelledby="bot-title" data-bot-id={data.id}>
+          <div className="page-head">
+            <div>
+              <h1 id="bot-title">
+                {data.name} <StatusBadge status={data.status} />
+              </h1>
+              <p className="muted">
+                {data.market} · {data.timeframe} · {data.marketSource} · {data.exchangeAccountId ? 'exchange account' : 'paper'} · {data.strategy.name}{' '}
+                {Object.entries(data.strategy.params).map(([key, value]) => `${key} ${value}`).join(', ')}
+              </p>
+              {data.statusReason ? <p className="state error">{data.statusReason}</p> : null}
+            </div>
+            <div className="actions">
+              {commandsFor(data.status).map((name) => (
+                <button key={name} type="button" disabled={busy} onClick={() => command(name)} className={name === 'stop' ? 'danger' : ''}>
+                  {COMMAND_LABELS[name]}
+                </button>
+              ))}
+              <button type="button" className="secondary" onClick={() => navigate(`/bots/${botId}/edit`)}>
+                Edit configuration
+              </button>
+              {data.status !== 'running' && data.status !== 'paused' ? (
+                <button type="button" className="secondary danger" disabled={busy} onClick={() => command('delete')}>
+                  Delete
+                </button>
+              ) : null}
+            </div>
+          </div>
+          {commandError ? <ErrorNotice error={commandError} /> : null}
+          <PositionPanel botId={botId} concerns={concerns} />
+          <ChartPanel botId={botId} concerns={concerns} />
+          <History botId={botId} concerns={concerns} />
+          <details className="card">
+            <summary>Risk settings</summary>
+            <dl className="pairs">
+              <dt>Stake per entry</dt>
+              <dd>{data.risk.stakeAmount}</dd>
+              <dt>Largest position</dt>
+              <dd>{data.risk.maxPositionAmount}</dd>
+              <dt>Stop-loss</dt>
+              <dd>{data.risk.stopLossPercent === null ? 'off' : `${data.risk.stopLossPercent}%`}</dd>
+              <dt>Take-profit</dt>
+              <dd>{data.risk.takeProfitPercent === null ? 'off' : `${data.risk.takeProfitPercent}%`}</dd>
+              <dt>Starting balance</dt>
+              <dd>{data.quoteBalance}</dd>
+            </dl>
+          </details>
+        </section>
+      )}
+    </Show>
+  );
+}
+
+function PositionPanel({ botId, concerns }: { botId: string; concerns: (event: LiveEvent) => boolean }) {
+  const position = useResource(() => api<Position>('GET', `/bots/${botId}/position`), [botId], concerns);
+  return (
+    <Show resource={position} what="the position">
+      {(data) => (
+        <div className="stats" aria-label="Position and profit">
+          <div>
+            <span className="label">Position</span>
+            <span className="value">{amount(data.quantity)}</span>
+            <span className="muted">avg entry {amount(data.averageEntryPrice)}</span>
+          </div>
+          <div>
+            <span className="label">Last price</span>
+            <span className="value">{amount(data.lastPrice)}</span>
+          </div>
+          <div>
+            <span className="label">Realized</span>
+            <span className={`value ${profitClass(data.realizedProfit)}`}>{signed(data.realizedProfit)}</span>
+          </div>
+          <div>
+            <span className="label">Unrealized</span>
+            <span className={`value ${profitClass(data.unrealizedProfit)}`}>{signed(data.unrealizedProfit)}</span>
+          </div>
+          <div>
+            <span className="label">Equity</span>
+            <span className="value">{amount(data.equity)}</span>
+            <span className={`muted ${profitClass(data.totalProfit)}`}>{signed(data.totalProfit)} total</span>
+          </div>
+          <div>
+            <span className="label">Today</span>
+            <span className="value">{data.tradesToday} trades</span>
+            <span className={`muted ${profitClass(data.realizedProfitToday)}`}>{signed(data.realizedProfitToday)}</span>
+          </div>
+        </div>
+      )}
+    </Show>
+  );
+}
+
+function ChartPanel({ botId, concerns }: { botId: string; concerns: (event: LiveEvent) => boolean }) {
+  const [size, setSize] = useState<number>(300);
+  // A new candle or a fill changes the chart; order and state changes do not.
+  const chart = useResource(() => api<ChartData>('GET', `/bots/${botId}/chart?candles=${size}`), [botId, size], (event) => concerns(event) && event.name !== 'bot.order' && event.name !== 'bot.changed');
+  return (
+    <div className="card">
+      <div className="card-head">
+        <h2>Chart</h2>
+        <div className="segmented" role="group" aria-label="Candles shown">
+          {CHART_SIZES.map((option) => (
+            <button key={option} type="button" className={option === size ? 'active' : ''} aria-pressed={option === size} onClick={() => setSize(option)}>
+              {option}
+            </button>
+          ))}
+        </div>
+      </div>
+      <Show resource={chart} what="the chart">
+        {(data) =>
+          data.candles.length === 0 ? (
+            <Empty title="No candles yet.">The chart fills in once the bot has decided its first candle: start it and it appears within seconds.</Empty>
+          ) : (
+            <>
+              <PriceChart data={data} label={`${data.market} price with indicators, entries and exits`} />
+              <LineChart series={[{ name: 'equity', points: data.equity }]} height={160} label="Equity (quote currency, marked to each close)" />
+            </>
+          )
+        }
+      </Show>
+    </div>
+  );
+}
+
+type Tab = 'decisions' | 'orders' | 'trades';
+
+function History({ botId, concerns }: { botId: string; concerns: (event: LiveEvent) => boolean }) {
+  const [tab, setTab] = useState<Tab>('decisions');
+  return (
+    <div className="card">
+      <div className="tabs" role="tablist">
+        {(['decisions', 'orders', 'trades'] as const).map((name) => (
+          <button key={name} type="button" role="tab" aria-selected={tab === name} className={tab === name ? 'active' : ''} onClick={() => setTab(name)}>
+            {name[0]!.toUpperCase() + name.slice(1)}
+          </button>
+        ))}
+      </div>
+      {tab === 'decisions' ? <DecisionLog botId={botId} concerns={concerns} /> : tab === 'orders' ? <OrderList botId={botId} concerns={concerns} /> : <TradeList botId={botId} concerns={concerns} />}
+    </div>
+  );
+}
+
+/** Newest page live, older pages on demand. */
+function usePaged<T>(botId: string, kind: Tab, concerns: (event: LiveEvent) => boolean) {
+  const newest = useResource(() => api<Page<T>>('GET', `/bots/${botId}/${kind}?limit=50`), [botId, kind], concerns);
+  const [older, setOlder] = useState<{ items: T[]; cursor: string | null } | undefined>();
+  const [loadingMore, setLoadingMore] = useState(false);
+  const [moreError, setMoreError] = useState<Error | undefined>();
+  const cursor = older ? older.cursor : (newest.data?.nextCursor ?? null);
+  async function more() {
+    if (!cursor) return;
+    setLoadingMore(true);
+    try {
+      const page = await api<Page<T>>('GET', `/bots/${botId}/${kind}?limit=100&cursor=${encodeURIComponent(cursor)}`);
+      setOlder({ items: [...(older?.items ?? []), ...page.items], cursor: page.nextCursor });
+    } catch (error) {
+      setMoreError(error as Error);
+    } finally {
+      setLoadingMore(false);
+    }
+  }
+  return { newest, older: older?.items ?? [], hasMore: cursor !== null, more, loadingMore, moreError };
+}
+
+function MoreButton({ paged }: { paged: { hasMore: boolean; more: () => void; loadingMore: boolean; moreError: Error | undefined } }) {
+  return (
+    <>
+      {paged.moreError ? <ErrorNotice error={paged.moreError} /> : null}
+      {paged.hasMore ? (
+        <button type="button" className="secondary" disabled={paged.loadingMore} onClick={paged.more}>
+          {paged.loadingMore ? 'Loading…' : 'Older'}
+        </button>
+      ) : null}
+    </>
+  );
+}
+
+function IndicatorValues({ values }: { values: Record<string, number | null> }) {
+  const entries = Object.entries(values);
+  if (entries.length === 0) return <span className="muted">—</span>;
+  return (
+    <span className="indicators">
+      {entries.map(([name, value]) => (
+        <span key={name}>
+          {name} <b>{value === null ? 'warming up' : amount(value, 6)}</b>
+        </span>
+      ))}
+    </span>
+  );
+}
+
+function DecisionLog({ botId, concerns }: { botId: string; concerns: (event: LiveEvent) => boolean }) {
+  const paged = usePaged<Decision>(botId, 'decisions', (event) => concerns(event) && (event.name === 'poll' || event.name === 'bot.decision'));
+  const now = useNow(5_000);
+  const [onlyActions, setOnlyActions] = useState(false);
+  return (
+    <Show resource={paged.newest} what="decisions">
+      {(page) => {
+        const all = [...page.items, ...paged.older];
+        const rows = onlyActions ? all.filter((decision) => decision.signal !== 'hold' || decision.outcome !== 'hold') : all;
+        return all.length === 0 ? (
+          <Empty title="No decisions yet.">A running bot decides on every closed candle; each decision shows here with the indicator values behind it.</Empty>
+        ) : (
+          <>
+            <label className="checkbox">
+              <input type="checkbox" checked={onlyActions} onChange={(event) => setOnlyActions(event.target.checked)} /> Only buys, sells and denials
+            </label>
+            <table className="responsive decisions" aria-label="Decision log">
+              <thead>
+                <tr>
+                  <th>Candle</th>
+                  <th>Signal</th>
+                  <th>Outcome</th>
+                  <th className="number">Price</th>
+                  <th>Indicators</th>
+                  <th>Reason</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((decision) => (
+                  <tr key={decision.candleTime} data-outcome={decision.outcome} data-signal={decision.signal}>
+                    <td data-label="Candle">
+                      {utcTime(decision.candleTime)} <span className="muted">{ago(decision.recordedAt, now)}</span>
+                    </td>
+                    <td data-label="Signal">
+                      <span className={`signal signal-${decision.signal}`}>{decision.signal}</span>
+                    </td>
+                    <td data-label="Outcome">
+                      <span className={`outcome outcome-${decision.outcome}`}>{decision.outcome}</span>
+                    </td>
+                    <td data-label="Price" className="number">{amount(decision.price)}</td>
+                    <td data-label="Indicators">
+                      <IndicatorValues values={decision.indicators} />
+                    </td>
+                    <td data-label="Reason" className={decision.outcome === 'denied' ? 'denial' : ''}>
+                      {decision.reason}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <MoreButton paged={paged} />
+          </>
+        );
+      }}
+    </Show>
+  );
+}
+
+function OrderList({ botId, concerns }: { botId: string; concerns: (event: LiveEvent) => boolean }) {
+  const paged = usePaged<Order>(botId, 'orders', concerns);
+  return (
+    <Show resource={paged.newest} what="orders">
+      {(page) => {
+        const rows = [...page.items, ...paged.older];
+        return rows.length === 0 ? (
+          <Empty title="No orders yet.">An order is placed when a decision to buy or sell passes the risk checks.</Empty>
+        ) : (
+          <>
+            <table className="responsive" aria-label="Orders">
+              <thead>
+                <tr>
+                  <th>Candle</th>
+                  <th>Side</th>
+                  <th>Status</th>
+                  <th className="number">Quantity</th>
+                  <th className="number">Filled at</th>
+                  <th className="number">Fee</th>
+                  <th>Why</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((order) => (
+                  <tr key={order.id}>
+                    <td data-label="Candle">{utcTime(order.candleTime)}</td>
+                    <td data-label="Side">
+                      <span className={`signal signal-${order.side}`}>{order.side}</span>
+                    </td>
+                    <td data-label="Status">
+                      {order.status}
+                      {order.statusReason ? <div className="reason">{order.statusReason}</div> : null}
+                    </td>
+                    <td data-label="Quantity" className="number">{amount(order.filledQuantity)} / {amount(order.quantity)}</td>
+                    <td data-label="Filled at" className="number">{amount(order.averageFillPrice)}</td>
+                    <td data-label="Fee" className="number">
+                      {amount(order.fee)} {order.feeCurrency ?? ''}
+                    </td>
+                    <td data-label="Why">{order.reason}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <MoreButton paged={paged} />
+          </>
+        );
+      }}
+    </Show>
+  );
+}
+
+function TradeList({ botId, concerns }: { botId: string; concerns: (event: LiveEvent) => boolean }) {
+  const paged = usePaged<Trade>(botId, 'trades', (event) => concerns(event) && (event.name === 'poll' || event.name === 'bot.fill'));
+  return (
+    <Show resource={paged.newest} what="trades">
+      {(page) => {
+        const rows = [...page.items, ...paged.older];
+        return rows.length === 0 ? (
+          <Empty title="No trades yet." />
+        ) : (
+          <>
+            <table className="responsive" aria-label="Trades">
+              <thead>
+                <tr>
+                  <th>Executed</th>
+                  <th>Side</th>
+                  <th className="number">Price</th>
+                  <th className="number">Quantity</th>
+                  <th className="number">Fee</th>
+                  <th className="number">Realized profit</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((trade) => (
+                  <tr key={trade.id} data-side={trade.side}>
+                    <td data-label="Executed">{utcTime(trade.executedAt)}</td>
+                    <td data-label="Side">
+                      <span className={`signal signal-${trade.side}`}>{trade.side}</span>
+                    </td>
+                    <td data-label="Price" className="number">{amount(trade.price)}</td>
+                    <td data-label="Quantity" className="number">{amount(trade.quantity)}</td>
+                    <td data-label="Fee" className="number">
+                      {amount(trade.fee)} {trade.feeCurrency}
+                    </td>
+                    <td data-label="Realized profit" className={`number ${profitClass(trade.realizedProfit)}`}>
+                      {trade.side === 'sell' ? signed(trade.realizedProfit) : '—'}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <MoreButton paged={paged} />
+          </>
+        );
+      }}
+    </Show>
+  );
+}
+
