@@ -4,11 +4,11 @@
  * position and profit. A sweep re-publishes orders committed but never handed over (the
  * database is the outbox), so a crash between commit and publish loses no order.
  */
-import type { Context, ServiceBroker, ServiceSchema } from 'moleculer';
+import type { ServiceBroker, ServiceSchema } from 'moleculer';
 
 type LoggerInstance = ServiceBroker['logger'];
 import { ACTION, ACTIONS, SERVICES } from '../../libs/contracts/actions.ts';
-import { EVENTS, type BotChangedEvent, type FillRecordedEvent, type OrderUpdatedEvent } from '../../libs/contracts/events.ts';
+import { EVENTS, type FillRecordedEvent, type OrderUpdatedEvent } from '../../libs/contracts/events.ts';
 import type { ExchangeAccountRepository } from '../../libs/db/exchange-account.repository.ts';
 import type { RiskRepository } from '../../libs/db/risk.repository.ts';
 import { reconcileLiveTrading } from '../../libs/trading/reconciliation.ts';
@@ -117,12 +117,6 @@ export function createExecutionService(deps: ExecutionServiceDeps): ServiceSchem
         async handler() {
           return reconcileNow();
         },
-      },
-    },
-    events: {
-      // A stopped bot with the cancel policy gets its orders cancelled at once (the periodic pass catches a dropped event).
-      async [EVENTS.botChanged](ctx: Context<BotChangedEvent>) {
-        if (ctx.params.status === 'stopped') await reconcileNow().catch(() => undefined);
       },
     },
     async started() {
