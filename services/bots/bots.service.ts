@@ -169,6 +169,25 @@ export function createBotsService(deps: BotsServiceDeps): ServiceSchema {
     };
   }
 
+  /** A lifecycle command another service applies with a reason (no caller; a refused one changes nothing). */
+  function internalCommand(name: 'fail' | 'pause', message: string) {
+    return {
+      visibility: 'public' as const,
+      params: { botId: 'uuid', reason: { type: 'string', max: 2000 } },
+      async handler(this: { logger: { warn(details: object, text: string): void } }, ctx: Context<{ botId: string; reason: string }>) {
+        try {
+          const bot = await deps.bots.applyCommand(undefined, ctx.params.botId, name, now(), { reason: ctx.params.reason });
+          this.logger.warn({ botId: bot.id, reason: ctx.params.reason }, message);
+          announce(ctx, bot);
+          return { status: bot.status };
+        } catch (error) {
+          if (error instanceof LifecycleRefusedError || error instanceof BotNotFoundError) return { status: 'unchanged' };
+          throw error;
+        }
+      },
+    };
+  }
+
   return {
     name: SERVICES.bots,
     actions: {
@@ -280,35 +299,8 @@ export function createBotsService(deps: BotsServiceDeps): ServiceSchema {
           return deps.bots.scheduled(ctx.params.marketSource);
         },
       },
-      [ACTION.bots.markFailed]: {
-        visibility: 'public',
-        params: { botId: 'uuid', reason: { type: 'string', max: 2000 } },
-        async handler(ctx: Context<{ botId: string; reason: string }>) {
-          try {
-            const bot = await deps.bots.applyCommand(undefined, ctx.params.botId, 'fail', now(), { reason: ctx.params.reason });
-            this.logger.warn({ botId: bot.id, reason: ctx.params.reason }, 'bot stopped with an error');
-            announce(ctx, bot);
-            return { status: bot.status };
-          } catch (error) {
-            if (error instanceof LifecycleRefusedError || error instanceof BotNotFoundError) return { status: 'unchanged' };
-            throw error;
-          }
-        },
-      },
-      [ACTION.bots.markPaused]: {
-        visibility: 'public',
-        params: { botId: 'uuid', reason: { type: 'string', max: 2000 } },
-        async handler(ctx: Context<{ botId: string; reason: string }>) {
-          try {
-            const bot = await deps.bots.applyCommand(undefined, ctx.params.botId, 'pause', now(), { reason: ctx.params.reason });
-            announce(ctx, bot);
-            return { status: bot.status };
-          } catch (error) {
-            if (error instanceof LifecycleRefusedError || error instanceof BotNotFoundError) return { status: 'unchanged' };
-            throw error;
-          }
-        },
-      },
+      [ACTION.bots.markFailed]: internalCommand('fail', 'bot stopped with an error'),
+      [ACTION.bots.markPaused]: internalCommand('pause', 'bot paused: it cannot go on'),
       [ACTION.bots.dailyReset]: {
         visibility: 'public',
         params: { day: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } },

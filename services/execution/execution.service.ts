@@ -14,6 +14,7 @@ import type { RiskRepository } from '../../libs/db/risk.repository.ts';
 import { reconcileLiveTrading } from '../../libs/trading/reconciliation.ts';
 import type { LiveOrderPorts, OrderOutcome } from '../../libs/trading/order-processor.ts';
 import { exchangeAccountActions } from './exchange-accounts.ts';
+import { killSwitchDenial } from '../../libs/risk/kill-switch.ts';
 import { STREAMS, type OrderMessage, type StreamPayloads } from '../../libs/contracts/streams.ts';
 import type { Bus, BusMessage, ConsumeOptions, Subscription } from '../../libs/bus/bus.ts';
 import type { TradingRepository } from '../../libs/db/trading.repository.ts';
@@ -135,6 +136,10 @@ export function createExecutionService(deps: ExecutionServiceDeps): ServiceSchem
           },
           applySubmission: (...args) => deps.trading.applySubmission(...args),
           now,
+          haltedReason: async () => {
+            const killSwitch = await deps.risk.killSwitch();
+            return killSwitch.mode === 'all' ? killSwitchDenial('all', 'buy', killSwitch.reason) : undefined;
+          },
           live,
         });
         const order = outcome.order;

@@ -221,3 +221,11 @@ t.test('key rotation: accounts sealed under an old key are re-sealed under the n
   t.notOk(row!.credentials.includes('rotate-secret-456'));
   t.match(await after.credentials(account.id), { credentials: { apiKey: 'rotate-key-123', secret: 'rotate-secret-456' } });
 });
+
+t.test('kill switch in mode all: an order committed before it is refused with the reason and never sent', async (t) => {
+  const order = await committedOrder('buy', '0.1');
+  const outcome = await processOrder(order.id, { ...ports, haltedReason: async () => 'platform kill switch: all trading halted by an operator (incident)' });
+  t.equal(outcome.status, 'rejected');
+  t.match((await trading.findOrder(order.id))!.statusReason, /kill switch/);
+  t.equal(stub.orders.filter((o) => o.clientOrderId === order.clientOrderId).length, 0);
+});
