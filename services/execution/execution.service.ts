@@ -40,6 +40,12 @@ export interface ExecutionServiceDeps {
   readonly consume?: ConsumeOptions;
 }
 
+/** Metrics of execution (Prometheus through issue 6's reporter when enabled). */
+export const EXECUTION_METRICS = {
+  orders: 'tradebot.execution.orders',
+  reconcileFailures: 'tradebot.execution.reconcile.failed_bots',
+} as const;
+
 /** What the live order flow needs from the database and the bots service. */
 function livePortsFor(deps: ExecutionServiceDeps, logger: LoggerInstance, broker: ServiceBroker): LiveOrderPorts {
   return {
@@ -78,6 +84,7 @@ export function createExecutionService(deps: ExecutionServiceDeps): ServiceSchem
     if (userId === undefined) return;
     const updated: OrderUpdatedEvent = { botId: order.botId, userId, orderId: order.id, status: outcome.status };
     broker.emit(EVENTS.orderUpdated, updated);
+    broker.metrics.increment(EXECUTION_METRICS.orders, { status: outcome.status });
     for (const { fill } of outcome.fills) {
       const event: FillRecordedEvent = { botId: order.botId, userId, orderId: order.id, side: fill.side, price: fill.price.toFixed(), quantity: fill.quantity.toFixed() };
       broker.emit(EVENTS.fillRecorded, event);
@@ -101,6 +108,7 @@ export function createExecutionService(deps: ExecutionServiceDeps): ServiceSchem
       onOutcome: (outcome) => void publishOutcome(outcome),
       onStray: (accountId, market, clientOrderId) => log.warn({ accountId, market, clientOrderId }, 'an open exchange order carries our client order id prefix but no order row knows it'),
     }).then((summary) => {
+      broker?.metrics.set(EXECUTION_METRICS.reconcileFailures, summary.failed.size);
       if (summary.failed.size > 0) log.warn({ failed: Object.fromEntries(summary.failed) }, 'reconciliation failed for some bots: they do not trade until it succeeds');
       return { orders: summary.orders, bots: summary.bots, failed: summary.failed.size };
     }).finally(() => {
@@ -123,6 +131,8 @@ export function createExecutionService(deps: ExecutionServiceDeps): ServiceSchem
     async started() {
       logger = this.logger;
       broker = this.broker;
+      this.broker.metrics.register({ type: 'counter', name: EXECUTION_METRICS.orders, labelNames: ['status'], description: 'Order state changes recorded by execution, by the status reached' });
+      this.broker.metrics.register({ type: 'gauge', name: EXECUTION_METRICS.reconcileFailures, description: 'Live bots whose last reconciliation with their exchange failed (they do not trade)' });
       const log = this.logger;
       const live = livePorts(this.logger, this.broker);
       const handle = async (message: BusMessage<OrderMessage>) => {
