@@ -6,7 +6,7 @@ import { ACTIONS } from '../../libs/contracts/actions.ts';
 
 export const API_PREFIX = '/api';
 
-export const GATEWAY_ACTIONS = { health: 'gateway.health', openapi: 'gateway.openapi', events: 'gateway.events' } as const;
+export const GATEWAY_ACTIONS = { health: 'gateway.health', ready: 'gateway.ready', openapi: 'gateway.openapi', events: 'gateway.events' } as const;
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -37,6 +37,7 @@ export interface RouteSpec {
 
 export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/health', action: GATEWAY_ACTIONS.health, public: true, summary: 'Liveness of the gateway and the services it sees', tag: 'operations', response: 'Health' },
+  { method: 'GET', path: '/ready', action: GATEWAY_ACTIONS.ready, public: true, summary: 'Readiness: Postgres, migrations, NATS and Redis (those configured) reachable; 503 when not', tag: 'operations', response: 'Readiness' },
   { method: 'GET', path: '/openapi.json', action: GATEWAY_ACTIONS.openapi, public: true, summary: 'This API description (OpenAPI 3.1)', tag: 'operations', response: 'OpenApiDocument' },
   {
     method: 'GET', path: '/events', action: GATEWAY_ACTIONS.events, summary: "Server-Sent Events: the caller's bot events (bot.changed, bot.decision, bot.order, bot.fill, bot.protection) as they happen; reconnect with Last-Event-ID to resume", tag: 'events', response: 'EventStream',
@@ -78,5 +79,8 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/admin/kill-switch', action: ACTIONS.risk.killSwitch, admin: true, summary: 'The platform kill switch: mode, reason, who and when (admin only)', tag: 'admin', response: 'KillSwitch' },
   { method: 'PUT', path: '/admin/kill-switch', action: ACTIONS.risk.setKillSwitch, admin: true, summary: 'Halt entries or all trading on the platform, or resume; recorded with who and why (admin only)', tag: 'admin', response: 'KillSwitch' },
   { method: 'GET', path: '/admin/audit', action: ACTIONS.audit.list, admin: true, summary: 'The audit log of user and operator actions, newest first (admin only)', tag: 'admin', response: 'AuditPage' },
+  { method: 'GET', path: '/admin/dead-letters', action: ACTIONS.bus.deadLetters, admin: true, summary: 'Bus messages that failed every delivery, newest first (admin only)', tag: 'admin', response: 'DeadLetterList' },
+  { method: 'POST', path: '/admin/dead-letters/:id/replay', action: ACTIONS.bus.replayDeadLetter, admin: true, summary: 'Publish a dead letter again and remove it (admin only)', tag: 'admin', response: 'DeadLetterReplayed' },
+  { method: 'DELETE', path: '/admin/dead-letters/:id', action: ACTIONS.bus.removeDeadLetter, admin: true, summary: 'Remove a dead letter that was dealt with (admin only)', tag: 'admin', response: 'DeadLetterRemoved' },
   { method: 'GET', path: '/admin/users', action: ACTIONS.auth.listUsers, admin: true, summary: 'Every account, newest first (admin only)', tag: 'admin', response: 'UserPage' },
 ];
