@@ -30,6 +30,7 @@ import { MarketData } from '../libs/market/market-data.ts';
 import type { MarketSource } from '../libs/market/market-source.ts';
 import { loadReplayMarket, type ReplayMarket } from '../libs/market/replay-market.ts';
 import { createSimulatedMarket } from '../libs/market/simulated-market.ts';
+import { sharedCandleSource } from '../libs/market/shared-candles.ts';
 import { systemClock, type Clock } from '../libs/platform/clock.ts';
 import { ConfigError, type Config } from '../libs/platform/config.ts';
 import { CandleRepository } from '../libs/db/candle.repository.ts';
@@ -201,7 +202,9 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
     await database.close();
     throw error;
   }
-  const marketData = new MarketData(await createMarketSources(config, { store: new CandleRepository(database), clock }));
+  const sources = await createMarketSources(config, { store: new CandleRepository(database), clock });
+  // With Redis, every replica shares the candles: fetched or generated once per market per candle.
+  const marketData = new MarketData(redis ? sources.map((source) => sharedCandleSource(source, redis, { prefix: config.redisPrefix })) : sources);
   const bots = new BotRepository(database);
   const trading = new TradingRepository(database);
   const exchanges = createExchangeRegistry();

@@ -22,6 +22,8 @@ export interface BacktestSummaryRow {
   readonly createdAt: Date;
   readonly startedAt: Date | null;
   readonly finishedAt: Date | null;
+  /** The report's metrics once completed (the rest of the report, trades and equity, is left out). */
+  readonly metrics: Record<string, unknown> | null;
 }
 
 /** A run handed to a replica: what to run and how many times it was started. */
@@ -54,12 +56,18 @@ export class BacktestRepository {
     return this.#database.em().findOne(BacktestEntity, { id, userId });
   }
 
-  /** The user's backtests, newest first, without their reports (a list stays small). */
+  /** The user's backtests, newest first, with their metrics but not the rest of their reports (a list stays small). */
   async listOwned(userId: string, limit: number): Promise<BacktestSummaryRow[]> {
-    const rows = await this.#database.em().find(BacktestEntity, { userId }, { orderBy: { createdAt: 'desc', id: 'desc' }, limit, exclude: ['result'] });
+    const em = this.#database.em();
+    const rows = await em.find(BacktestEntity, { userId }, { orderBy: { createdAt: 'desc', id: 'desc' }, limit, exclude: ['result'] });
+    const completed = rows.filter((row) => row.status === 'completed').map((row) => row.id);
+    // Only the metrics leave the database: a report's trades and equity curve stay behind.
+    const metrics = completed.length === 0 ? [] : await em.getConnection().execute<{ id: string; metrics: Record<string, unknown> | string | null }[]>(
+      `select id, result -> 'metrics' as metrics from backtests where id in (${completed.map(() => '?').join(', ')})`, completed);
+    const metricsById = new Map(metrics.map((row) => [row.id, typeof row.metrics === 'string' ? (JSON.parse(row.metrics) as Record<string, unknown>) : row.metrics]));
     return rows.map((row) => ({
       id: row.id, userId: row.userId, status: row.status, request: row.request, progress: Number(row.progress), error: row.error ?? null,
-      createdAt: row.createdAt, startedAt: row.startedAt ?? null, finishedAt: row.finishedAt ?? null,
+      createdAt: row.createdAt, startedAt: row.startedAt ?? null, finishedAt: row.finishedAt ?? null, metrics: metricsById.get(row.id) ?? null,
     }));
   }
 

@@ -23,12 +23,16 @@ export class MarketClockRepository {
    * heartbeat's virtual time if no heartbeat came within `staleAfterMs` of `realNow`.
    */
   async anchor(clockId: string, startTime: number, speed: number, realNow: number, staleAfterMs: number): Promise<ClockAnchor> {
+    // Several scheduler replicas may create a clock at the same moment: one insert wins, the others read it.
+    const created = await this.#database.em().getConnection().execute<{ affectedRows: number }>(
+      `insert into market_clocks (clock_id, anchor_virtual_time, anchor_real_time, speed, heartbeat_virtual_time, heartbeat_real_time)
+       values (?, ?, ?, ?, ?, ?) on conflict (clock_id) do nothing`,
+      [clockId, startTime, realNow, speed, startTime, realNow],
+      'run',
+    );
+    if (created.affectedRows === 1) return { virtualTime: startTime, realTime: realNow };
     return this.#database.em().transactional(async (em) => {
-      const row = await em.findOne(MarketClockEntity, { clockId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-      if (!row) {
-        em.create(MarketClockEntity, { clockId, anchorVirtualTime: startTime, anchorRealTime: realNow, speed, heartbeatVirtualTime: startTime, heartbeatRealTime: realNow });
-        return { virtualTime: startTime, realTime: realNow };
-      }
+      const row = await em.findOneOrFail(MarketClockEntity, { clockId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (realNow - row.heartbeatRealTime > staleAfterMs || row.speed !== speed) {
         row.anchorVirtualTime = row.heartbeatVirtualTime;
         row.anchorRealTime = realNow;

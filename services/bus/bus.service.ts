@@ -81,8 +81,11 @@ export function createBusService(deps: BusServiceDeps): ServiceSchema {
     name: SERVICES.bus,
     actions: {
       [ACTION.bus.lag]: {
-        visibility: 'public',
-        handler: () => report(),
+        async handler(ctx: Context<unknown, CallerMeta>) {
+          // From the REPL or another service: no user. Through the gateway: admins only.
+          if (ctx.meta.user) assertAdmin(ctx);
+          return report();
+        },
       },
       [ACTION.bus.deadLetters]: {
         params: { stream: { type: 'string', optional: true, max: 40 }, limit: { type: 'number', integer: true, min: 1, max: 1_000, optional: true, convert: true } },

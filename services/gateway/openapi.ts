@@ -127,17 +127,6 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
     status: { enum: ['ready', 'not-ready'] },
     checks: { type: 'object', additionalProperties: { type: 'object', required: ['ok'], properties: { ok: { type: 'boolean' }, error: text } } },
   }),
-  DeadLetterList: object({
-    items: {
-      type: 'array',
-      items: object({
-        id: text, stream: text, botId: text, partition: { type: 'integer' }, msgId: text, payload: { type: 'object' }, error: text,
-        deliveries: { type: 'integer' }, failedAt: { type: 'number', description: 'Unix ms' },
-      }),
-    },
-  }),
-  DeadLetterReplayed: object({ id: text, replayed: { const: true } }),
-  DeadLetterRemoved: object({ id: text, removed: { const: true } }),
   EventStream: { type: 'string', description: 'text/event-stream; each data line is the JSON payload of a bot event, which always carries botId and userId' },
   AuditEntry: object({
     id: { type: 'string', format: 'uuid' }, at: time, actorKind: { enum: ['user', 'admin', 'operator', 'anonymous'] },
@@ -171,6 +160,20 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
   }),
   RiskLimits: object({ dailyLossLimit: nullableDecimal, maxExposurePerMarket: nullableDecimal, updatedAt: { type: ['string', 'null'], format: 'date-time' } }),
   KillSwitch: object({ mode: { enum: ['off', 'entries', 'all'] }, reason: nullableText, changedBy: nullableText, changedAt: { type: ['string', 'null'], format: 'date-time' } }),
+  BusLag: object({
+    bus: { enum: ['in-process', 'jetstream'] },
+    partitions: { type: 'integer' },
+    lag: { type: 'array', items: object({ stream: text, partition: { type: 'integer' }, pending: { type: 'integer' }, inFlight: { type: 'integer' } }) },
+    streams: { type: 'array', items: object({ stream: text, published: { type: 'integer' }, perSecond: { type: 'number' }, pending: { type: 'integer' }, inFlight: { type: 'integer' } }) },
+  }),
+  DeadLetterList: object({
+    items: {
+      type: 'array',
+      items: object({ id: text, stream: text, botId: text, partition: { type: 'integer' }, msgId: text, payload: {}, error: text, deliveries: { type: 'integer' }, failedAt: { type: 'integer', description: 'Unix ms' } }),
+    },
+  }),
+  DeadLetterReplayed: object({ id: text, replayed: { const: true } }),
+  DeadLetterRemoved: object({ id: text, removed: { const: true } }),
   BotList: object({ items: { type: 'array', items: { $ref: '#/components/schemas/Bot' } } }),
   Deleted: object({ id: text, deleted: { const: true } }),
   Decision: object({
@@ -248,7 +251,7 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
     }),
     description: 'Display values (floats); times are candle open times in epoch milliseconds. Exact amounts are in the history routes.',
   },
-  BacktestList: object({ items: { type: 'array', items: { type: 'object', description: 'A Backtest without its result' } } }),
+  BacktestList: object({ items: { type: 'array', items: { type: 'object', description: 'A Backtest without its result, with `metrics` (the report\'s metrics, or null until completed)' } } }),
   UserPage: page('User'),
   DecisionPage: page('Decision'),
   OrderPage: page('Order'),

@@ -79,8 +79,9 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/admin/kill-switch', action: ACTIONS.risk.killSwitch, admin: true, summary: 'The platform kill switch: mode, reason, who and when (admin only)', tag: 'admin', response: 'KillSwitch' },
   { method: 'PUT', path: '/admin/kill-switch', action: ACTIONS.risk.setKillSwitch, admin: true, summary: 'Halt entries or all trading on the platform, or resume; recorded with who and why (admin only)', tag: 'admin', response: 'KillSwitch' },
   { method: 'GET', path: '/admin/audit', action: ACTIONS.audit.list, admin: true, summary: 'The audit log of user and operator actions, newest first (admin only)', tag: 'admin', response: 'AuditPage' },
-  { method: 'GET', path: '/admin/dead-letters', action: ACTIONS.bus.deadLetters, admin: true, summary: 'Bus messages that failed every delivery, newest first (admin only)', tag: 'admin', response: 'DeadLetterList' },
-  { method: 'POST', path: '/admin/dead-letters/:id/replay', action: ACTIONS.bus.replayDeadLetter, admin: true, summary: 'Publish a dead letter again and remove it (admin only)', tag: 'admin', response: 'DeadLetterReplayed' },
-  { method: 'DELETE', path: '/admin/dead-letters/:id', action: ACTIONS.bus.removeDeadLetter, admin: true, summary: 'Remove a dead letter that was dealt with (admin only)', tag: 'admin', response: 'DeadLetterRemoved' },
+  { method: 'GET', path: '/admin/bus/lag', action: ACTIONS.bus.lag, admin: true, summary: 'Bus lag: pending and in-flight messages per partition, throughput per stream (admin only)', tag: 'admin', response: 'BusLag' },
+  { method: 'GET', path: '/admin/dead-letters', action: ACTIONS.bus.deadLetters, admin: true, summary: 'Bus messages that failed every delivery, with their error; ?stream= and ?limit= (admin only)', tag: 'admin', response: 'DeadLetterList' },
+  { method: 'POST', path: '/admin/dead-letters/:id/replay', action: ACTIONS.bus.replayDeadLetter, admin: true, summary: 'Publish a dead letter again on its stream and remove it (admin only)', tag: 'admin', response: 'DeadLetterReplayed' },
+  { method: 'DELETE', path: '/admin/dead-letters/:id', action: ACTIONS.bus.removeDeadLetter, admin: true, summary: 'Remove a dead letter an operator has dealt with (admin only)', tag: 'admin', response: 'DeadLetterRemoved' },
   { method: 'GET', path: '/admin/users', action: ACTIONS.auth.listUsers, admin: true, summary: 'Every account, newest first (admin only)', tag: 'admin', response: 'UserPage' },
 ];

@@ -14,6 +14,11 @@ export function backtestSummaryView(row: BacktestSummaryRow | BacktestRow) {
   };
 }
 
+/** A backtest in a list: its summary and, once completed, its metrics (enough to rank runs). */
+export function backtestListItemView(row: BacktestSummaryRow) {
+  return { ...backtestSummaryView(row), metrics: row.metrics };
+}
+
 export function backtestView(row: BacktestRow) {
   return { ...backtestSummaryView(row), result: row.result ?? null };
 }

@@ -25,7 +25,7 @@ import { callerOf, type CallerMeta } from '../shared/caller.ts';
 import { ERROR_CODES, invalidField, notFound } from '../shared/errors.ts';
 import { backtestIdParams, createBacktestParams, listBacktestsParams } from './backtest-schemas.ts';
 import { backtestChartActions } from './backtest-chart.ts';
-import { backtestSummaryView, backtestView } from './backtest-views.ts';
+import { backtestListItemView, backtestView } from './backtest-views.ts';
 
 export interface StrategyServiceDeps {
   readonly bus: Bus<StreamPayloads>;
@@ -111,7 +111,7 @@ export function createStrategyService(deps: StrategyServiceDeps): ServiceSchema 
         params: listBacktestsParams,
         async handler(ctx: Context<{ limit?: number }, CallerMeta>) {
           const rows = await backtests.repository.listOwned(callerOf(ctx).id, ctx.params.limit ?? 50);
-          return { items: rows.map(backtestSummaryView) };
+          return { items: rows.map(backtestListItemView) };
         },
       },
     },

@@ -6,6 +6,8 @@ import { startTestPlatform } from '../support/platform.ts';
 
 // The web UI in a real browser against the embedded platform (its own data folder, a
 // random port), on the replayed ETH/BTC market played fast so a bot trades within seconds.
+// Generous for a loaded machine; it takes 30 to 60 s on an idle one.
+t.setTimeout(300_000);
 await buildWebUi();
 const platform = await startTestPlatform({ env: { REPLAY_SPEED: '3000' } });
 const browser = await launchBrowser();
@@ -52,6 +54,17 @@ t.test('the create-bot form is generated from the strategy schema and shows API 
 
   await fast.fill('5');
   await alice.locator('#field-strategy\\.params\\.slow').fill('13');
+  // Settings beyond the basic four come from the API's own schema, and so do their errors.
+  await alice.getByText('More risk settings').click();
+  const stakePercent = alice.locator('#field-risk\\.stakePercent');
+  await stakePercent.fill('500');
+  t.ok(await alice.locator('#field-risk\\.sizingMode option[value="percent-risked"]').count(), 'sizing modes offered from the schema');
+  t.ok(await alice.locator('[data-field="risk.protections.stopLossGuard"]').count(), 'protections offered from the schema');
+  await alice.getByRole('button', { name: 'Create bot' }).click();
+  const stakeError = alice.locator('[data-field="risk.stakePercent"] .field-error');
+  await stakeError.waitFor();
+  t.match(await stakeError.textContent(), /100|less than or equal/i, 'a nested field error is shown at its field');
+  await stakePercent.fill('');
   await alice.getByLabel('Market data').selectOption('replay');
   await alice.getByLabel('Market', { exact: true }).fill('ETH/BTC');
   await alice.getByLabel('Starting balance').fill('1');
@@ -71,6 +84,7 @@ t.test('decisions and a trade appear live on the bot page, with markers on the c
   const decisions = alice.locator('table[aria-label="Decision log"] tbody tr');
   await decisions.first().waitFor({ timeout: 30_000 });
   t.match(await alice.locator('table[aria-label="Decision log"] tbody tr td[data-label="Indicators"]').first().textContent(), /fast.*slow/, 'each decision shows its indicator values');
+  t.equal(await alice.locator('.live').textContent(), 'Live', 'following the platform event stream');
   const chart = alice.locator('figure[data-markers]').first();
   await alice.waitForFunction(() => Number(document.querySelector('figure[data-markers]')?.getAttribute('data-markers') ?? 0) >= 2, undefined, { timeout: 60_000 });
   t.ok(Number(await chart.getAttribute('data-candles')) > 10, 'candles drawn');
@@ -80,11 +94,35 @@ t.test('decisions and a trade appear live on the bot page, with markers on the c
   t.ok((await alice.locator('table[aria-label="Trades"] tbody tr').count()) >= 1, 'a trade is listed without reloading');
   await alice.getByRole('tab', { name: 'Decisions' }).click();
   await decisions.first().waitFor();
-  await shoot(alice, 'bot');
+  await alice.screenshot({ path: screenshotPath('bot') });
 
   await alice.reload();
   await alice.locator('h1', { hasText: 'replay trader' }).waitFor();
   t.equal(alice.url(), botUrl, 'the session and the page survive a reload');
+});
+
+t.test('an expired access token is refreshed unseen; a dead session goes back to the login page', async (t) => {
+  const stored = () => alice.evaluate(() => JSON.parse(localStorage.getItem('tradebot.session') ?? 'null') as { token: string; refreshToken?: string } | null);
+  const before = await stored();
+  t.type(before?.refreshToken, 'string', 'the login kept a refresh token');
+  // What an expired token looks like to the API: a 401.
+  await alice.evaluate(() => {
+    const session = JSON.parse(localStorage.getItem('tradebot.session')!);
+    localStorage.setItem('tradebot.session', JSON.stringify({ ...session, token: 'expired.token.value' }));
+  });
+  await alice.reload();
+  await alice.locator('h1', { hasText: 'replay trader' }).waitFor();
+  const after = await stored();
+  t.not(after?.token, 'expired.token.value', 'a new access token');
+  t.not(after?.refreshToken, before?.refreshToken, 'the refresh token rotated');
+
+  const other = await browser.newPage({ viewport: laptop });
+  await other.goto(`${platform.baseUrl}/`);
+  await other.evaluate((session) => localStorage.setItem('tradebot.session', JSON.stringify({ ...session, token: 'expired.token.value', refreshToken: 'x'.repeat(43) })), after);
+  await other.goto(botUrl);
+  await other.getByText('Your session has expired; please log in again.').waitFor();
+  t.match(other.url(), /\/login\?next=/, 'back to the login page, which returns to the bot after');
+  await other.close();
 });
 
 t.test('the fleet lists the bot with its profit and last decision; bots stop from a bulk action', async (t) => {
@@ -102,10 +140,14 @@ t.test('the fleet lists the bot with its profit and last decision; bots stop fro
   t.match(await alice.getByRole('status').first().textContent(), /Stop: 1 of 1 bot done/);
 
   const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
+  // A platform without the event stream: the same screens refresh by polling.
+  await phone.route('**/api/events**', (route) => route.fulfill({ status: 404, contentType: 'application/json', body: '{"error":{"code":"NOT_FOUND","message":"not found"}}' }));
   await phone.goto(`${platform.baseUrl}/`);
   await phone.evaluate((stored) => localStorage.setItem('tradebot.session', stored), await alice.evaluate(() => localStorage.getItem('tradebot.session') ?? ''));
   await phone.reload();
   await phone.locator('tr[data-bot-id]').waitFor();
+  await phone.locator('.live', { hasText: 'Live (polling)' }).waitFor();
+  t.pass('without an event stream the UI falls back to polling');
   t.equal(await phone.locator('table.fleet thead').isVisible(), false, 'on a phone the table turns into cards');
   const width = await phone.evaluate(() => document.documentElement.scrollWidth);
   t.ok(width <= 390, `nothing overflows the phone's width (${width}px)`);
@@ -149,12 +191,18 @@ t.test('a backtest runs from the form and shows its report and chart; a sweep is
   await shoot(alice, 'backtests');
 });
 
-t.test('the exchange accounts screen renders its state', async (t) => {
+t.test('the accounts screen renders, and sets the limits across all bots', async (t) => {
   await alice.getByRole('link', { name: 'Exchange accounts' }).click();
   await alice.locator('h1', { hasText: 'Exchange accounts' }).waitFor();
   await alice.locator('.state.empty, form[aria-label="Add an exchange account"]').first().waitFor();
+  const limits = alice.locator('form[aria-label="Limits across your bots"]');
+  await limits.locator('#field-dailyLossLimit').fill('0.25');
+  await limits.getByRole('button', { name: 'Save limits' }).click();
+  await alice.getByText('Limits saved.').waitFor();
+  const token = await alice.evaluate(() => JSON.parse(localStorage.getItem('tradebot.session')!).token as string);
+  const saved = await platform.api.as(token).get('/risk-limits');
+  t.equal(saved.body.dailyLossLimit, '0.25', 'the limit reached the platform');
   await shoot(alice, 'accounts');
-  t.pass('rendered');
 });
 
 t.test("a second user never sees the first user's bots", async (t) => {

@@ -80,7 +80,7 @@ const CASES: Record<string, TenancyCase> = {
   'GET /backtests': 'own', 'POST /backtests': 'own', 'GET /backtests/:id': 'resource', 'GET /backtests/:id/chart': 'resource',
   'GET /risk-limits': 'own', 'PUT /risk-limits': 'own',
   'GET /admin/kill-switch': 'admin', 'PUT /admin/kill-switch': 'admin', 'GET /admin/audit': 'admin', 'GET /admin/users': 'admin',
-  'GET /admin/dead-letters': 'admin', 'POST /admin/dead-letters/:id/replay': 'admin', 'DELETE /admin/dead-letters/:id': 'admin',
+  'GET /admin/bus/lag': 'admin', 'GET /admin/dead-letters': 'admin', 'POST /admin/dead-letters/:id/replay': 'admin', 'DELETE /admin/dead-letters/:id': 'admin',
 };
 
 function leaksAlice(response: ApiResponse): boolean {

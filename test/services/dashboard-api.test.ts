@@ -82,5 +82,8 @@ t.test("a completed backtest's chart draws its trades; a running one is a 409, a
   const times = new Set(chart.body.candles.map((candle: { time: number }) => candle.time));
   t.ok(chart.body.markers.every((marker: { time: number }) => times.has(marker.time)), 'markers snap to drawn candles');
   t.equal(chart.body.equity.length, done.result.equity.length);
+  const listed = (await bot.client.get('/backtests')).body.items.find((item: { id: string }) => item.id === created.body.id);
+  t.same(listed.metrics, done.result.metrics, 'the list carries each completed run\'s metrics, to rank runs without their reports');
+  t.equal(listed.result, undefined, 'but not the rest of the report');
   t.equal((await stranger.get(`/backtests/${created.body.id}/chart`)).status, 404);
 });

@@ -49,12 +49,23 @@ export function session(): Session | null {
   return current;
 }
 
+function notify(): void {
+  for (const listener of listeners) listener(current);
+}
+
 function setSession(next: Session | null): void {
   current = next;
   if (next) localStorage.setItem(SESSION_KEY, JSON.stringify(next));
   else localStorage.removeItem(SESSION_KEY);
-  for (const listener of listeners) listener(next);
+  notify();
 }
+
+// Tabs share one session: a login, refresh or logout in one is seen by the others.
+window.addEventListener('storage', (event) => {
+  if (event.key !== SESSION_KEY && event.key !== null) return;
+  current = readStoredSession();
+  notify();
+});
 
 /** Calls `listener` whenever the session starts, is refreshed or ends. */
 export function onSessionChange(listener: (session: Session | null) => void): () => void {
@@ -109,15 +120,29 @@ async function parse<T>(response: Response): Promise<T> {
 
 let refreshing: Promise<boolean> | undefined;
 
-/** Trades the refresh token for a new access token, once however many calls got a 401 at the same time. */
+/**
+ * Trades the refresh token for a new pair, once however many calls got a 401 at the same
+ * time, and once across tabs: a refresh token is single use and the platform signs out a
+ * session whose retired token is shown again, so tabs take turns (Web Locks) and a tab
+ * that finds the stored session already refreshed by another simply uses it.
+ */
 function refreshSession(): Promise<boolean> {
   const given = current;
   if (!given?.refreshToken) return Promise.resolve(false);
+  const refresh = async (): Promise<boolean> => {
+    const stored = readStoredSession();
+    if (stored && stored.token !== given.token) {
+      current = stored;
+      notify();
+      return true;
+    }
+    const answer = await parse<TokenAnswer>(await send('POST', '/auth/refresh', { refreshToken: given.refreshToken }, undefined));
+    setSession({ token: answer.token, expiresAt: answer.expiresAt, refreshToken: answer.refreshToken ?? given.refreshToken, user: answer.user ?? given.user });
+    return true;
+  };
   refreshing ??= (async () => {
     try {
-      const answer = await parse<TokenAnswer>(await send('POST', '/auth/refresh', { refreshToken: given.refreshToken }, undefined));
-      setSession({ token: answer.token, expiresAt: answer.expiresAt, refreshToken: answer.refreshToken ?? given.refreshToken, user: answer.user ?? given.user });
-      return true;
+      return await (navigator.locks ? navigator.locks.request('tradebot.refresh', refresh) : refresh());
     } catch {
       return false;
     } finally {

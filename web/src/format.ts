@@ -7,7 +7,7 @@ export function amount(value: string | number | null | undefined, significant = 
   if (!Number.isFinite(number)) return String(value);
   if (number === 0) return '0';
   const rounded = Number(number.toPrecision(significant));
-  return Math.abs(rounded) >= 1e-6 ? rounded.toLocaleString('en-US', { maximumFractionDigits: 10 }) : rounded.toExponential(3);
+  return Math.abs(rounded) >= 1e-6 ? rounded.toLocaleString('en-US', { maximumFractionDigits: 20 }) : rounded.toExponential(3);
 }
 
 /** Profit with its sign, so gains and losses read at a glance. */

@@ -51,11 +51,20 @@ function stopAll(): void {
   setMode('off');
 }
 
+/** True from the moment a connection is asked for: one stream per tab (browsers allow six connections per host). */
+let connecting = false;
+
 async function connect(): Promise<void> {
-  if (source || pollTimer || listeners.size === 0 || !session()) return;
+  if (connecting || source || pollTimer || listeners.size === 0 || !session()) return;
   if (typeof EventSource === 'undefined') return startPolling();
-  const token = await freshToken();
-  if (!token) return;
+  connecting = true;
+  let token: string | undefined;
+  try {
+    token = await freshToken();
+  } finally {
+    connecting = false;
+  }
+  if (!token || source || pollTimer || listeners.size === 0) return;
   setMode('connecting');
   let opened = false;
   const events = new EventSource(`/api/events?access_token=${encodeURIComponent(token)}`);
@@ -77,6 +86,8 @@ async function connect(): Promise<void> {
       emit({ name, data, ...(typeof data['botId'] === 'string' ? { botId: data['botId'] } : {}) });
     });
   }
+  // Events were missed beyond what the platform keeps: every screen reloads its state.
+  events.addEventListener('resync', () => emit({ name: 'poll', data: {} }));
   events.onerror = () => {
     if (events.readyState !== EventSource.CLOSED) return; // the browser reconnects by itself
     events.close();

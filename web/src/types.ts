@@ -167,6 +167,8 @@ export interface Backtest {
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
+  /** In lists: the report's metrics once completed. */
+  metrics?: BacktestMetrics | null;
   result?: {
     metrics: BacktestMetrics;
     trades: { entryTime: string; exitTime: string | null; entries: number; quantity: string; cost: string; proceeds: string; profit: string; returnPercent: number }[];

@@ -4,7 +4,7 @@ import { connectJetStreamBus, type JetStreamBus } from '../../../libs/bus/jetstr
 import { busContract, type ContractStreams } from './bus-contract.ts';
 
 /** This machine's NATS with JetStream (DESIGN.md §8). */
-export const NATS_URL = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
+const NATS_URL = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
 
 /** A short lease, so a killed consumer's message comes back within the contract's patience. */
 const TEST_ACK_WAIT_MS = 1_000;

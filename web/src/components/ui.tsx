@@ -15,25 +15,49 @@ export interface Resource<T> {
  * each live event it accepts. The last data stays on screen while a refresh runs, so live
  * updates never flash a spinner.
  */
-export function useResource<T>(load: () => Promise<T>, deps: readonly unknown[], refreshOn?: (event: LiveEvent) => boolean): Resource<T> {
+/** Live refreshes of one resource are at least this far apart: a human reads no faster, and the API's per-user rate limit stays far away. */
+export const MIN_REFRESH_MS = 1_000;
+
+export function useResource<T>(load: () => Promise<T>, deps: readonly unknown[], refreshOn?: (event: LiveEvent) => boolean, minRefreshMs = MIN_REFRESH_MS): Resource<T> {
   const [state, setState] = useState<{ data?: T; error?: Error; loading: boolean }>({ loading: true });
+  // Answers for older `deps` are dropped; refreshes never overlap: one asked for while a
+  // load runs happens once it ends (otherwise, with events faster than the API answers,
+  // each answer would be dropped for the next and the screen would never update).
   const generation = useRef(0);
+  const lastStart = useRef(0);
+  const inFlight = useRef(false);
+  const again = useRef(false);
   const loadRef = useRef(load);
   loadRef.current = load;
-  const run = useCallback(() => {
-    const mine = ++generation.current;
+  const run = useCallback((fresh = false) => {
+    if (fresh) generation.current += 1;
+    else if (inFlight.current) {
+      again.current = true;
+      return;
+    }
+    const mine = generation.current;
+    lastStart.current = Date.now();
+    inFlight.current = true;
+    again.current = false;
     setState((previous) => ({ ...previous, loading: true }));
-    loadRef.current().then(
-      (data) => {
-        if (mine === generation.current) setState({ data, loading: false });
-      },
-      (error: Error) => {
-        if (mine === generation.current) setState((previous) => ({ data: previous.data, error, loading: false }));
-      },
-    );
+    loadRef.current()
+      .then(
+        (data) => {
+          if (mine === generation.current) setState({ data, loading: false });
+        },
+        (error: Error) => {
+          if (mine === generation.current) setState((previous) => ({ data: previous.data, error, loading: false }));
+        },
+      )
+      .finally(() => {
+        if (mine !== generation.current) return;
+        inFlight.current = false;
+        if (again.current) run();
+      });
   }, []);
   // eslint-disable-next-line react-hooks/exhaustive-deps
-  useEffect(run, deps);
+  useEffect(() => run(true), deps);
+  const reload = useCallback(() => run(), [run]);
   const filterRef = useRef(refreshOn);
   filterRef.current = refreshOn;
   const live = refreshOn !== undefined;
@@ -43,17 +67,20 @@ export function useResource<T>(load: () => Promise<T>, deps: readonly unknown[],
     const unsubscribe = subscribeLive((event) => {
       if (!filterRef.current?.(event)) return;
       if (timer) return;
-      timer = setTimeout(() => {
-        timer = undefined;
-        run();
-      }, 250);
+      timer = setTimeout(
+        () => {
+          timer = undefined;
+          run();
+        },
+        Math.max(250, lastStart.current + minRefreshMs - Date.now()),
+      );
     });
     return () => {
       if (timer) clearTimeout(timer);
       unsubscribe();
     };
-  }, [live, run]);
-  return { data: state.data, error: state.error, loading: state.loading, reload: run };
+  }, [live, run, minRefreshMs]);
+  return { data: state.data, error: state.error, loading: state.loading, reload };
 }
 
 export function Loading({ what }: { what: string }) {

@@ -1,56 +1,51 @@
 /**
  * Exchange accounts: add one (its API secret goes in and never comes back out), list
- * them, remove one. The add form is built from the platform's own OpenAPI description of
- * `POST /api/exchange-accounts`, so it asks exactly what the API takes.
+ * them, remove one; and the user's limits across all their bots. Both forms are built
+ * from the platform's own OpenAPI description of the routes, so they ask exactly what the
+ * API takes.
  */
 import { useState, type FormEvent } from 'react';
 import { api, ApiError } from '../api.ts';
-import { Field, inputProps, type FieldErrors } from '../components/fields.tsx';
+import type { FieldErrors } from '../components/fields.tsx';
+import { humanLabel, requestSchema, SchemaFields, schemaValuesForApi, schemaValuesFrom, type JsonSchema, type SchemaValues } from '../components/schema-form.tsx';
 import { Empty, ErrorNotice, Show, useResource } from '../components/ui.tsx';
 import { utcTime } from '../format.ts';
 import type { ExchangeAccount } from '../types.ts';
 
-interface JsonSchema {
-  type?: string | string[];
-  enum?: unknown[];
-  description?: string;
-  properties?: Record<string, JsonSchema>;
-  required?: string[];
-  anyOf?: JsonSchema[];
-  maxLength?: number;
-}
-
-/** Fields whose values are credentials: typed blind, never shown again. */
-const SECRET_FIELD = /secret|password|passphrase|privatekey|apikey|key$/i;
-
 interface AccountsCatalog {
-  available: boolean;
-  form: { properties: Record<string, JsonSchema>; required: string[] } | undefined;
-  accounts: ExchangeAccount[];
+  /** Undefined: this platform has no exchange accounts. */
+  accounts: ExchangeAccount[] | undefined;
+  form: JsonSchema | undefined;
 }
+
+const orUndefinedOn404 = <T,>(promise: Promise<T>) => promise.catch((error: ApiError) => (error.status === 404 ? undefined : Promise.reject(error)));
 
 async function loadAccounts(): Promise<AccountsCatalog> {
-  const [document, accounts] = await Promise.all([
-    api<{ paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: JsonSchema }> } }>> }>('GET', '/openapi.json'),
-    api<{ items: ExchangeAccount[] }>('GET', '/exchange-accounts').then(
-      (answer) => answer.items,
-      (error: ApiError) => (error.status === 404 ? undefined : Promise.reject(error)),
-    ),
+  const [accounts, form] = await Promise.all([
+    orUndefinedOn404(api<{ items: ExchangeAccount[] }>('GET', '/exchange-accounts')).then((answer) => answer?.items),
+    requestSchema('/api/exchange-accounts', 'post'),
   ]);
-  const schema = document.paths['/api/exchange-accounts']?.['post']?.requestBody?.content['application/json']?.schema;
+  return { accounts, form };
+}
+
+/** What a form needs to say after the API answered. */
+function useFormErrors(schema: JsonSchema | undefined) {
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [formError, setFormError] = useState<string | undefined>();
   return {
-    available: accounts !== undefined,
-    form: schema?.properties ? { properties: schema.properties, required: schema.required ?? [] } : undefined,
-    accounts: accounts ?? [],
+    errors,
+    formError,
+    clear() {
+      setErrors({});
+      setFormError(undefined);
+    },
+    show(error: unknown) {
+      const apiError = error as ApiError;
+      const top = apiError.field?.split('.')[0];
+      if (apiError.field && top && schema?.properties?.[top]) setErrors({ [apiError.field]: apiError.message });
+      else setFormError(apiError.message);
+    },
   };
-}
-
-function isBoolean(schema: JsonSchema): boolean {
-  return schema.type === 'boolean' || (Array.isArray(schema.type) && schema.type.includes('boolean'));
-}
-
-function label(name: string): string {
-  return name.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/^./, (first) => first.toUpperCase());
 }
 
 export function AccountsPage() {
@@ -58,11 +53,11 @@ export function AccountsPage() {
   return (
     <section aria-labelledby="accounts-title">
       <div className="page-head">
-        <h1 id="accounts-title">Exchange accounts</h1>
+        <h1 id="accounts-title">Exchange accounts and limits</h1>
       </div>
       <Show resource={catalog} what="your exchange accounts">
         {(data) =>
-          !data.available ? (
+          data.accounts === undefined ? (
             <Empty title="Exchange accounts are not available on this platform yet.">Bots trade on paper until they are: simulated fills with fees and slippage.</Empty>
           ) : (
             <>
@@ -72,34 +67,30 @@ export function AccountsPage() {
           )
         }
       </Show>
+      <RiskLimits />
     </section>
   );
 }
 
-function AddAccount({ form, onAdded }: { form: NonNullable<AccountsCatalog['form']>; onAdded: () => void }) {
-  const [values, setValues] = useState<Record<string, string | boolean>>({});
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [formError, setFormError] = useState<string | undefined>();
+function AddAccount({ form, onAdded }: { form: JsonSchema; onAdded: () => void }) {
+  const [values, setValues] = useState<SchemaValues>({});
+  const feedback = useFormErrors(form);
   const [busy, setBusy] = useState(false);
   const [added, setAdded] = useState<string | undefined>();
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     setBusy(true);
-    setErrors({});
-    setFormError(undefined);
+    feedback.clear();
     setAdded(undefined);
-    const body = Object.fromEntries(Object.entries(values).filter(([, value]) => value !== ''));
     try {
-      await api('POST', '/exchange-accounts', body);
+      await api('POST', '/exchange-accounts', schemaValuesForApi(form, values));
       // Secrets leave the page as soon as they are sent.
       setValues({});
       setAdded('Account added. Its secret is stored encrypted and will never be shown again.');
       onAdded();
     } catch (error) {
-      const apiError = error as ApiError;
-      if (apiError.field && apiError.field in form.properties) setErrors({ [apiError.field]: apiError.message });
-      else setFormError(apiError.message);
+      feedback.show(error);
     } finally {
       setBusy(false);
     }
@@ -109,45 +100,9 @@ function AddAccount({ form, onAdded }: { form: NonNullable<AccountsCatalog['form
     <form className="card form" onSubmit={submit} noValidate aria-label="Add an exchange account" autoComplete="off">
       <h2>Add an account</h2>
       <p className="muted">Use an API key with trading rights only, never withdrawal. The secret is encrypted at rest and never sent back by the platform.</p>
-      {formError ? <div className="state error" role="alert">{formError}</div> : null}
+      {feedback.formError ? <div className="state error" role="alert">{feedback.formError}</div> : null}
       {added ? <div className="state info" role="status">{added}</div> : null}
-      <div className="grid">
-        {Object.entries(form.properties).map(([name, schema]) => {
-          const required = form.required.includes(name);
-          const hint = schema.description;
-          if (isBoolean(schema))
-            return (
-              <Field key={name} label={label(name)} name={name} errors={errors} hint={hint}>
-                <input {...inputProps(name, errors)} type="checkbox" checked={values[name] === true} onChange={(event) => setValues({ ...values, [name]: event.target.checked })} />
-              </Field>
-            );
-          const options = schema.enum ?? schema.anyOf?.find((option) => option.enum)?.enum;
-          return (
-            <Field key={name} label={`${label(name)}${required ? '' : ' (optional)'}`} name={name} errors={errors} hint={hint}>
-              {options ? (
-                <select {...inputProps(name, errors)} value={String(values[name] ?? '')} onChange={(event) => setValues({ ...values, [name]: event.target.value })}>
-                  <option value="">Choose…</option>
-                  {options.map((option) => (
-                    <option key={String(option)} value={String(option)}>
-                      {String(option)}
-                    </option>
-                  ))}
-                </select>
-              ) : (
-                <input
-                  {...inputProps(name, errors)}
-                  type={SECRET_FIELD.test(name) ? 'password' : 'text'}
-                  autoComplete={SECRET_FIELD.test(name) ? 'new-password' : 'off'}
-                  required={required}
-                  maxLength={schema.maxLength}
-                  value={String(values[name] ?? '')}
-                  onChange={(event) => setValues({ ...values, [name]: event.target.value })}
-                />
-              )}
-            </Field>
-          );
-        })}
-      </div>
+      <SchemaFields schema={form} values={values} onChange={setValues} errors={feedback.errors} prefix="" />
       <div className="form-actions">
         <button type="submit" disabled={busy}>
           {busy ? 'Adding…' : 'Add account'}
@@ -180,24 +135,24 @@ function AccountList({ accounts, onRemoved }: { accounts: ExchangeAccount[]; onR
         <thead>
           <tr>
             {columns.map((column) => (
-              <th key={column}>{label(column)}</th>
+              <th key={column}>{humanLabel(column)}</th>
             ))}
             <th />
           </tr>
         </thead>
         <tbody>
           {accounts.map((account) => (
-            <tr key={account.id}>
+            <tr key={account.id} data-account-id={account.id}>
               {columns.map((column) => {
                 const value = (account as unknown as Record<string, unknown>)[column];
                 return (
-                  <td key={column} data-label={label(column)}>
-                    {typeof value === 'string' && /At$/.test(column) ? utcTime(value) : typeof value === 'boolean' ? (value ? 'yes' : 'no') : value === null || value === undefined ? '—' : String(value)}
+                  <td key={column} data-label={humanLabel(column)}>
+                    {typeof value === 'string' && /At$/.test(column) ? utcTime(value) : typeof value === 'boolean' ? (value ? 'yes' : 'no') : value === null || value === undefined ? '—' : typeof value === 'object' ? JSON.stringify(value) : String(value)}
                   </td>
                 );
               })}
               <td className="actions">
-                <button type="button" className="secondary danger small" onClick={() => remove(account)}>
+                <button type="button" className="secondary danger small" onClick={() => remove(account)} aria-label={`Remove ${account.name ?? account.label ?? account.exchange}`}>
                   Remove
                 </button>
               </td>
@@ -206,5 +161,54 @@ function AccountList({ accounts, onRemoved }: { accounts: ExchangeAccount[]; onR
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** The user's limits across all their bots (daily loss, exposure per market), where the platform has them. */
+function RiskLimits() {
+  const limits = useResource(async () => {
+    const [current, schema] = await Promise.all([orUndefinedOn404(api<Record<string, unknown>>('GET', '/risk-limits')), requestSchema('/api/risk-limits', 'put')]);
+    return current && schema ? { current, schema } : null;
+  }, []);
+  return (
+    <Show resource={limits} what="your limits">
+      {(data) => (data ? <RiskLimitsForm current={data.current} schema={data.schema} onSaved={limits.reload} /> : null)}
+    </Show>
+  );
+}
+
+function RiskLimitsForm({ current, schema, onSaved }: { current: Record<string, unknown>; schema: JsonSchema; onSaved: () => void }) {
+  const [values, setValues] = useState<SchemaValues>(() => schemaValuesFrom(schema, current));
+  const feedback = useFormErrors(schema);
+  const [saved, setSaved] = useState(false);
+  const [busy, setBusy] = useState(false);
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setSaved(false);
+    feedback.clear();
+    try {
+      await api('PUT', '/risk-limits', schemaValuesForApi(schema, values));
+      setSaved(true);
+      onSaved();
+    } catch (error) {
+      feedback.show(error);
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <form className="card form" onSubmit={submit} noValidate aria-label="Limits across your bots">
+      <h2>Limits across your bots</h2>
+      <p className="muted">They apply to every bot of yours together; a blank field means no limit.</p>
+      {feedback.formError ? <div className="state error" role="alert">{feedback.formError}</div> : null}
+      {saved ? <div className="state info" role="status">Limits saved.</div> : null}
+      <SchemaFields schema={schema} values={values} onChange={setValues} errors={feedback.errors} prefix="" />
+      <div className="form-actions">
+        <button type="submit" disabled={busy}>
+          {busy ? 'Saving…' : 'Save limits'}
+        </button>
+      </div>
+    </form>
   );
 }

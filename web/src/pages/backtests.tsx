@@ -12,13 +12,12 @@ import { compareValues, Empty, Loading, Show, SortHeader, StatusBadge, useResour
 import { amount, percent, profitClass, ratio, signed, utcTime } from '../format.ts';
 import { Link, navigate } from '../router.tsx';
 import type { Backtest, ChartData, MarketSourceList, Strategy } from '../types.ts';
+import { MAX_SWEEP_RUNS, parseValues, sweepCombinations } from '../sweep.ts';
 import { TIMEFRAMES } from './bot-form.tsx';
 
 const UNFINISHED = new Set(['queued', 'running']);
 const POLL_MS = 1_000;
 const SWEEPS_KEY = 'tradebot.sweeps';
-/** Most combinations one sweep from the browser may queue. */
-export const MAX_SWEEP_RUNS = 200;
 
 interface Sweep {
   readonly id: string;
@@ -35,43 +34,23 @@ function storedSweeps(): Sweep[] {
   }
 }
 
-/** Every combination of the values given per parameter (the others keep their single value). */
-export function sweepCombinations(grid: Record<string, number[]>, base: Record<string, number>): Record<string, number>[] {
-  let combinations: Record<string, number>[] = [{ ...base }];
-  for (const [name, values] of Object.entries(grid)) combinations = combinations.flatMap((params) => values.map((value) => ({ ...params, [name]: value })));
-  return combinations;
-}
-
-/** "8, 12, 16" or "8-16/4" (from 8 to 16 step 4) into numbers; undefined when unreadable. */
-export function parseValues(text: string): number[] | undefined {
-  const range = /^\s*(-?[\d.]+)\s*-\s*(-?[\d.]+)\s*\/\s*([\d.]+)\s*$/.exec(text);
-  if (range) {
-    const [from, to, step] = [Number(range[1]), Number(range[2]), Number(range[3])];
-    if (!(step > 0) || to < from || (to - from) / step > MAX_SWEEP_RUNS) return undefined;
-    const values: number[] = [];
-    for (let value = from; value <= to + 1e-9; value += step) values.push(Number(value.toPrecision(12)));
-    return values;
-  }
-  const values = text.split(/[\s,;]+/).filter(Boolean).map(Number);
-  return values.length > 0 && values.every(Number.isFinite) ? [...new Set(values)] : undefined;
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Completed backtests' reports, fetched once each (a completed run never changes). */
+/** Completed backtests' reports, fetched once each (a completed run never changes), for comparisons. */
 const reports = new Map<string, Backtest>();
 
-async function withReports(items: Backtest[]): Promise<Backtest[]> {
-  const missing = items.filter((item) => item.status === 'completed' && !reports.has(item.id));
-  for (let index = 0; index < missing.length; index += 6) {
-    const fetched = await Promise.all(missing.slice(index, index + 6).map((item) => api<Backtest>('GET', `/backtests/${item.id}`)));
-    for (const backtest of fetched) reports.set(backtest.id, backtest);
-  }
-  return items.map((item) => reports.get(item.id) ?? item);
+async function report(id: string): Promise<Backtest> {
+  const known = reports.get(id);
+  if (known) return known;
+  const fetched = await api<Backtest>('GET', `/backtests/${id}`);
+  if (fetched.status === 'completed') reports.set(id, fetched);
+  return fetched;
 }
 
+const metricsOf = (run: Backtest) => run.metrics ?? run.result?.metrics;
+
 export function BacktestsPage() {
-  const list = useResource(async () => withReports((await api<{ items: Backtest[] }>('GET', '/backtests?limit=200')).items), []);
+  const list = useResource(async () => (await api<{ items: Backtest[] }>('GET', '/backtests?limit=200')).items, []);
   const [sweeps, setSweeps] = useState<Sweep[]>(storedSweeps);
   const unfinished = (list.data ?? []).some((item) => UNFINISHED.has(item.status));
   const running = useRef(false);
@@ -331,12 +310,12 @@ const runValue: Record<RunSortKey, (run: Backtest) => unknown> = {
   strategy: (run) => `${run.request.strategy.name} ${JSON.stringify(run.request.strategy.params)}`,
   market: (run) => run.request.data.market,
   status: (run) => run.status,
-  return: (run) => run.result?.metrics.totalReturn ?? null,
-  drawdown: (run) => run.result?.metrics.maxDrawdown ?? null,
-  sharpe: (run) => run.result?.metrics.sharpe ?? null,
-  sortino: (run) => run.result?.metrics.sortino ?? null,
-  trades: (run) => run.result?.metrics.trades ?? null,
-  winRate: (run) => run.result?.metrics.winRate ?? null,
+  return: (run) => metricsOf(run)?.totalReturn ?? null,
+  drawdown: (run) => metricsOf(run)?.maxDrawdown ?? null,
+  sharpe: (run) => metricsOf(run)?.sharpe ?? null,
+  sortino: (run) => metricsOf(run)?.sortino ?? null,
+  trades: (run) => metricsOf(run)?.trades ?? null,
+  winRate: (run) => metricsOf(run)?.winRate ?? null,
 };
 
 function paramsText(params: Record<string, number>): string {
@@ -359,7 +338,7 @@ function RunTable({ items, sweeps }: { items: Backtest[]; sweeps: Sweep[] }) {
       return direction * compareValues(valueA, valueB);
     });
   }, [items, sort, sweepId, knownSweeps]);
-  const compared = items.filter((item) => compare.has(item.id) && item.result);
+  const compared = items.filter((item) => compare.has(item.id) && item.status === 'completed');
   const toggle = (id: string) => setCompare((previous) => {
     const next = new Set(previous);
     if (next.has(id)) next.delete(id);
@@ -401,11 +380,11 @@ function RunTable({ items, sweeps }: { items: Backtest[]; sweeps: Sweep[] }) {
         </thead>
         <tbody>
           {rows.map((run) => {
-            const metrics = run.result?.metrics;
+            const metrics = metricsOf(run);
             return (
               <tr key={run.id} data-backtest-id={run.id} data-status={run.status}>
                 <td className="check">
-                  <input type="checkbox" aria-label="Compare this run" disabled={!run.result} checked={compare.has(run.id)} onChange={() => toggle(run.id)} />
+                  <input type="checkbox" aria-label="Compare this run" disabled={run.status !== 'completed'} checked={compare.has(run.id)} onChange={() => toggle(run.id)} />
                 </td>
                 <td data-label="Queued">
                   <Link to={`/backtests/${run.id}`}>{utcTime(run.createdAt)}</Link>
@@ -446,7 +425,13 @@ function RunStatus({ run }: { run: Backtest }) {
   return <StatusBadge status={run.status} />;
 }
 
-function Comparison({ runs, onClear }: { runs: Backtest[]; onClear: () => void }) {
+function Comparison({ runs: listed, onClear }: { runs: Backtest[]; onClear: () => void }) {
+  const ids = listed.map((run) => run.id).join(',');
+  const reportsOf = useResource(() => Promise.all(listed.map((run) => report(run.id))), [ids]);
+  return <Show resource={reportsOf} what="the reports to compare">{(runs) => <ComparisonTable runs={runs} onClear={onClear} />}</Show>;
+}
+
+function ComparisonTable({ runs, onClear }: { runs: Backtest[]; onClear: () => void }) {
   const rows: [string, (run: Backtest) => string][] = [
     ['Parameters', (run) => paramsText(run.request.strategy.params)],
     ['Data', (run) => `${run.request.data.market} ${run.request.data.timeframe}`],

@@ -6,6 +6,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, ApiError } from '../api.ts';
 import { defaultParams, DEFAULT_RISK_VALUES, Field, inputProps, paramsForApi, riskForApi, RiskForm, StrategyParamsForm, type FieldErrors, type ParamValues, type RiskValues } from '../components/fields.tsx';
+import { requestSchema, SchemaFields, schemaValuesForApi, schemaValuesFrom, type JsonSchema, type SchemaValues } from '../components/schema-form.tsx';
 import { ErrorNotice, Loading } from '../components/ui.tsx';
 import { Link, navigate } from '../router.tsx';
 import type { Bot, ExchangeAccount, MarketSourceList, Strategy } from '../types.ts';
@@ -18,10 +19,23 @@ interface FormCatalog {
   markets: MarketSourceList['items'];
   accounts: ExchangeAccount[] | undefined;
   bot: Bot | undefined;
+  /** Risk settings beyond the four every platform has (sizing modes, protections...), as the API describes them. */
+  moreRisk: JsonSchema | undefined;
+  /** Bot settings beyond those this form knows (e.g. what happens to open orders on stop). */
+  moreBot: JsonSchema | undefined;
+}
+
+/** Fields this form lays out itself; anything else the API takes is generated from its schema. */
+const CORE_RISK = ['stakeAmount', 'maxPositionAmount', 'stopLossPercent', 'takeProfitPercent'];
+const CORE_BOT = ['name', 'exchange', 'exchangeAccountId', 'marketSource', 'market', 'timeframe', 'strategy', 'risk', 'quoteBalance'];
+
+function without(schema: JsonSchema | undefined, names: readonly string[]): JsonSchema | undefined {
+  const properties = Object.fromEntries(Object.entries(schema?.properties ?? {}).filter(([name]) => !names.includes(name)));
+  return Object.keys(properties).length > 0 ? { ...schema, properties, required: (schema?.required ?? []).filter((name) => name in properties) } : undefined;
 }
 
 async function loadCatalog(botId: string | undefined): Promise<FormCatalog> {
-  const [strategies, markets, accounts, bot] = await Promise.all([
+  const [strategies, markets, accounts, bot, botSchema] = await Promise.all([
     api<{ items: Strategy[] }>('GET', '/strategies'),
     api<MarketSourceList>('GET', '/markets'),
     api<{ items: ExchangeAccount[] }>('GET', '/exchange-accounts').then(
@@ -29,8 +43,13 @@ async function loadCatalog(botId: string | undefined): Promise<FormCatalog> {
       (error: ApiError) => (error.status === 404 ? undefined : Promise.reject(error)),
     ),
     botId ? api<Bot>('GET', `/bots/${botId}`) : Promise.resolve(undefined),
+    requestSchema('/api/bots', 'post'),
   ]);
-  return { strategies: strategies.items, markets: markets.items, accounts, bot };
+  return {
+    strategies: strategies.items, markets: markets.items, accounts, bot,
+    moreRisk: without(botSchema?.properties?.['risk'], CORE_RISK),
+    moreBot: without(botSchema, CORE_BOT),
+  };
 }
 
 export function accountLabel(account: ExchangeAccount): string {
@@ -51,7 +70,7 @@ export function BotFormPage({ botId }: { botId?: string }) {
 }
 
 function BotForm({ catalog }: { catalog: FormCatalog }) {
-  const { bot, strategies, markets, accounts } = catalog;
+  const { bot, strategies, markets, accounts, moreRisk, moreBot } = catalog;
   const editing = bot !== undefined;
   const [name, setName] = useState(bot?.name ?? '');
   const [account, setAccount] = useState(bot?.exchangeAccountId ?? '');
@@ -67,6 +86,8 @@ function BotForm({ catalog }: { catalog: FormCatalog }) {
       : DEFAULT_RISK_VALUES,
   );
   const [quoteBalance, setQuoteBalance] = useState(bot?.quoteBalance ?? '1000');
+  const [riskMore, setRiskMore] = useState<SchemaValues>(() => (moreRisk ? schemaValuesFrom(moreRisk, bot?.risk as unknown as Record<string, unknown>) : {}));
+  const [botMore, setBotMore] = useState<SchemaValues>(() => (moreBot ? schemaValuesFrom(moreBot, bot as unknown as Record<string, unknown>) : {}));
   const [startNow, setStartNow] = useState(!editing);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | undefined>();
@@ -89,8 +110,9 @@ function BotForm({ catalog }: { catalog: FormCatalog }) {
       market: market.trim().toUpperCase(),
       timeframe,
       strategy: { name: strategyName, params: paramsForApi(params) },
-      risk: riskForApi(risk),
+      risk: { ...riskForApi(risk), ...(moreRisk ? schemaValuesForApi(moreRisk, riskMore) : {}) },
       quoteBalance: quoteBalance.trim(),
+      ...(moreBot ? schemaValuesForApi(moreBot, botMore) : {}),
       ...(account ? { exchangeAccountId: account } : {}),
     };
     try {
@@ -194,6 +216,13 @@ function BotForm({ catalog }: { catalog: FormCatalog }) {
         <fieldset>
           <legend>Risk</legend>
           <RiskForm values={risk} onChange={setRisk} errors={errors} />
+          {moreRisk || moreBot ? (
+            <details className="more" open={Object.keys(errors).some((field) => (field.startsWith('risk.') && !CORE_RISK.includes(field.slice(5))) || !CORE_BOT.includes(field.split('.')[0]!)) || undefined}>
+              <summary>More risk settings: sizing, protections, stops</summary>
+              {moreRisk ? <SchemaFields schema={moreRisk} values={riskMore} onChange={setRiskMore} errors={errors} prefix="risk" /> : null}
+              {moreBot ? <SchemaFields schema={moreBot} values={botMore} onChange={setBotMore} errors={errors} prefix="" /> : null}
+            </details>
+          ) : null}
         </fieldset>
         <div className="form-actions">
           {bot?.status !== 'running' ? (

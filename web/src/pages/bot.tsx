@@ -3,22 +3,26 @@
  * and every entry and exit, its equity curve, position and profit, and its decision log
  * (indicator values and denial reasons), orders and trades. Refreshed live.
  */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api } from '../api.ts';
 import { LineChart, PriceChart } from '../components/chart.tsx';
 import { Empty, ErrorNotice, Show, StatusBadge, useNow, useResource } from '../components/ui.tsx';
 import { ago, amount, profitClass, signed, utcTime } from '../format.ts';
-import type { LiveEvent } from '../live.ts';
+import { subscribeLive, type LiveEvent } from '../live.ts';
+import { humanLabel } from '../schema-values.ts';
 import { navigate } from '../router.tsx';
 import type { Bot, ChartData, Decision, Order, Page, Position, Trade } from '../types.ts';
 import { COMMAND_LABELS, commandsFor, type BotCommand } from './fleet.tsx';
 
 const CHART_SIZES = [100, 300, 1000] as const;
+/** The chart is the heaviest read: redrawn at most every 2 s however fast candles close. */
+const CHART_REFRESH_MS = 2_000;
 
 export function BotPage({ botId }: { botId: string }) {
   const concerns = (event: LiveEvent) => event.name === 'poll' || event.botId === botId;
   const bot = useResource(() => api<Bot>('GET', `/bots/${botId}`), [botId], concerns);
   const [commandError, setCommandError] = useState<Error | undefined>();
+  const protection = useProtectionNotice(botId);
   const [busy, setBusy] = useState(false);
 
   async function command(name: BotCommand | 'delete') {
@@ -72,28 +76,59 @@ export function BotPage({ botId }: { botId: string }) {
             </div>
           </div>
           {commandError ? <ErrorNotice error={commandError} /> : null}
+          {protection ? (
+            <div className="state info" role="status">
+              Entries paused by {protection.protection}
+              {protection.until ? ` until ${utcTime(protection.until)}` : ''}: {protection.reason}
+            </div>
+          ) : null}
           <PositionPanel botId={botId} concerns={concerns} />
           <ChartPanel botId={botId} concerns={concerns} />
           <History botId={botId} concerns={concerns} />
           <details className="card">
             <summary>Risk settings</summary>
             <dl className="pairs">
-              <dt>Stake per entry</dt>
-              <dd>{data.risk.stakeAmount}</dd>
-              <dt>Largest position</dt>
-              <dd>{data.risk.maxPositionAmount}</dd>
-              <dt>Stop-loss</dt>
-              <dd>{data.risk.stopLossPercent === null ? 'off' : `${data.risk.stopLossPercent}%`}</dd>
-              <dt>Take-profit</dt>
-              <dd>{data.risk.takeProfitPercent === null ? 'off' : `${data.risk.takeProfitPercent}%`}</dd>
-              <dt>Starting balance</dt>
-              <dd>{data.quoteBalance}</dd>
+              {settingRows(data.risk as unknown as Record<string, unknown>).map(([name, value]) => (
+                <div key={name} className="pair">
+                  <dt>{name}</dt>
+                  <dd>{value}</dd>
+                </div>
+              ))}
+              <div className="pair">
+                <dt>Starting balance</dt>
+                <dd>{data.quoteBalance}</dd>
+              </div>
             </dl>
           </details>
         </section>
       )}
     </Show>
   );
+}
+
+/** Every risk setting the bot has, nested ones flattened ("Protections · cooldown minutes"); null reads "off". */
+function settingRows(settings: Record<string, unknown>, prefix = ''): [string, string][] {
+  return Object.entries(settings).flatMap(([name, value]): [string, string][] => {
+    const label = prefix ? `${prefix} · ${humanLabel(name).toLowerCase()}` : humanLabel(name);
+    if (value !== null && typeof value === 'object') return settingRows(value as Record<string, unknown>, label);
+    return [[label, value === null || value === undefined ? 'off' : String(value)]];
+  });
+}
+
+/** The latest protection that paused this bot's entries, as the event stream announced it. */
+function useProtectionNotice(botId: string) {
+  const [notice, setNotice] = useState<{ protection: string; until?: string; reason: string } | undefined>();
+  useEffect(() => {
+    setNotice(undefined);
+    return subscribeLive((event) => {
+      if (event.name !== 'bot.protection' || event.botId !== botId) return;
+      const { protection, until, reason } = event.data as { protection?: string; until?: string; reason?: string };
+      setNotice({ protection: protection ?? 'a protection', ...(until ? { until } : {}), reason: reason ?? '' });
+    });
+  }, [botId]);
+  // A pause that has ended says nothing any more.
+  if (notice?.until && Date.parse(notice.until) < Date.now()) return undefined;
+  return notice;
 }
 
 function PositionPanel({ botId, concerns }: { botId: string; concerns: (event: LiveEvent) => boolean }) {
@@ -138,7 +173,7 @@ function PositionPanel({ botId, concerns }: { botId: string; concerns: (event: L
 function ChartPanel({ botId, concerns }: { botId: string; concerns: (event: LiveEvent) => boolean }) {
   const [size, setSize] = useState<number>(300);
   // A new candle or a fill changes the chart; order and state changes do not.
-  const chart = useResource(() => api<ChartData>('GET', `/bots/${botId}/chart?candles=${size}`), [botId, size], (event) => concerns(event) && event.name !== 'bot.order' && event.name !== 'bot.changed');
+  const chart = useResource(() => api<ChartData>('GET', `/bots/${botId}/chart?candles=${size}`), [botId, size], (event) => concerns(event) && event.name !== 'bot.order' && event.name !== 'bot.changed', CHART_REFRESH_MS);
   return (
     <div className="card">
       <div className="card-head">
