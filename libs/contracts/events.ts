@@ -33,6 +33,12 @@ export interface ProtectionTriggeredEvent {
 }
 
 export interface BotChangedEvent {
+  /**
+   * Unique per change. The event is broadcast (every scheduler replica drops its cached
+   * config), so each gateway replica hears it with a different context id; this id lets the
+   * shared live-event journal keep it once.
+   */
+  readonly changeId: string;
   readonly botId: string;
   readonly userId: string;
   readonly status: string;

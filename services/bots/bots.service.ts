@@ -2,6 +2,7 @@
  * The bots service: a user's bots, their configuration and lifecycle, and reads of their
  * history. Thin: validates, calls the repositories and pure lifecycle rules, maps views.
  */
+import { randomUUID } from 'node:crypto';
 import type { Context, ServiceSchema } from 'moleculer';
 import { ACTION, SERVICES } from '../../libs/contracts/actions.ts';
 import { EVENTS, type BotChangedEvent } from '../../libs/contracts/events.ts';
@@ -140,7 +141,7 @@ export function createBotsService(deps: BotsServiceDeps): ServiceSchema {
   }
 
   function announce(ctx: Context, bot: BotRow): void {
-    const event: BotChangedEvent = { botId: bot.id, userId: bot.userId, status: bot.status };
+    const event: BotChangedEvent = { changeId: randomUUID(), botId: bot.id, userId: bot.userId, status: bot.status };
     void ctx.broadcast(EVENTS.botChanged, event);
   }
 

@@ -157,11 +157,13 @@ export function createGatewayService(deps: GatewayServiceDeps): ServiceSchema {
       event,
       {
         group: liveEventGroup(),
-        async handler(this: { logger: { warn: (...args: unknown[]) => void } }, ctx: Context<{ userId?: unknown }>) {
+        async handler(this: { logger: { warn: (...args: unknown[]) => void } }, ctx: Context<{ userId?: unknown; changeId?: unknown }>) {
           const userId = ctx.params?.userId;
           if (typeof userId !== 'string') return;
+          // A broadcast reaches every replica under a different context id: its own id dedupes it.
+          const dedupeKey = typeof ctx.params.changeId === 'string' ? `${event}:${ctx.params.changeId}` : ctx.id;
           try {
-            await deps.journal.record(ctx.id, userId, event, ctx.params);
+            await deps.journal.record(dedupeKey, userId, event, ctx.params);
           } catch (error) {
             // Live events may be dropped (STYLE §4); a reconnecting client is told to reload.
             this.logger.warn({ err: error, event }, 'could not journal a live event');
