@@ -123,9 +123,10 @@ export interface MeshOptions {
   readonly nodeID?: string;
   /**
    * Fine-tuning for tests: scheduler pass interval, how many late candles a scheduler pass
-   * still publishes a tick for (the rest are caught up by the strategy), and outbox sweep timings.
+   * still publishes a tick for (the rest are caught up by the strategy), outbox sweep timings,
+   * and the failed sign-ins allowed per address (50 unless given).
    */
-  readonly tuning?: { schedulerStepMs?: number; schedulerBackfill?: number; sweepIntervalMs?: number; sweepAfterMs?: number };
+  readonly tuning?: { schedulerStepMs?: number; schedulerBackfill?: number; sweepIntervalMs?: number; sweepAfterMs?: number; loginFailuresPerAddress?: number };
 }
 
 export interface Mesh {
@@ -232,7 +233,8 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
       };
       // The resume window is real time, whatever clock the trading runs on.
       const journalOptions = { ...DEFAULT_JOURNAL_OPTIONS, now: systemClock.now };
-      const throttle = { account: createLimiter(LOGIN_THROTTLE.account, limiterStore), address: createLimiter(LOGIN_THROTTLE.address, limiterStore) };
+      const addressThrottle = { ...LOGIN_THROTTLE.address, points: tuning.loginFailuresPerAddress ?? LOGIN_THROTTLE.address.points };
+      const throttle = { account: createLimiter(LOGIN_THROTTLE.account, limiterStore), address: createLimiter(addressThrottle, limiterStore) };
       return [
         createGatewayService({
           port: config.port, tokens, clock, version: packageVersion(), webRoot: DEFAULT_WEB_ROOT, trustProxy: config.trustProxy, rateLimits, audit,
