@@ -43,6 +43,9 @@ const BOTS: { strategy: string; params: Record<string, number>; risk: RiskSettin
 
 const exact = (value: string | null) => (value === null ? null : new Decimal(value).toFixed());
 
+// Live bots run on a real (accelerated) clock: on a loaded machine they need longer than the default.
+t.setTimeout(300_000);
+
 t.test('live bots and backtests over the same candles decide the same and fill the same, for every strategy', async (t) => {
   const data = temporaryDataDir();
   t.teardown(() => data.remove());

@@ -111,3 +111,54 @@ export function RiskForm(props: { values: RiskValues; onChange: (values: RiskVal
     </div>
   );
 }
+
+export const TIMEFRAMES = ['1m', '5m', '15m', '1h', '4h', '1d'] as const;
+
+/** The strategy a new form starts with: the classic EMA crossover when the platform has it. */
+export function defaultStrategy(strategies: readonly Strategy[]): string {
+  return (strategies.find((strategy) => strategy.name === 'ema-cross') ?? strategies[0])?.name ?? '';
+}
+
+/** A strategy choice with its description, and its parameter form under it. */
+export function StrategyChoice(props: { strategies: readonly Strategy[]; name: string; onChoose: (name: string) => void; params: ParamValues; onParams: (values: ParamValues) => void; errors: FieldErrors }) {
+  const strategy = props.strategies.find((item) => item.name === props.name);
+  return (
+    <>
+      <Field label="Strategy" name="strategy.name" errors={props.errors} hint={strategy?.description} wide>
+        <select {...inputProps('strategy.name', props.errors)} value={props.name} onChange={(event) => props.onChoose(event.target.value)}>
+          {props.strategies.map((item) => (
+            <option key={item.name} value={item.name}>
+              {item.title} ({item.name})
+            </option>
+          ))}
+        </select>
+      </Field>
+      {strategy ? <StrategyParamsForm strategy={strategy} values={props.params} onChange={props.onParams} errors={props.errors} /> : null}
+    </>
+  );
+}
+
+/** A market symbol, typed or picked from the source's list, and its timeframe. */
+export function MarketFields(props: { prefix: string; markets: readonly string[]; market: string; onMarket: (market: string) => void; timeframe: string; onTimeframe: (timeframe: string) => void; errors: FieldErrors; marketHint?: string }) {
+  const marketField = `${props.prefix}market`;
+  const timeframeField = `${props.prefix}timeframe`;
+  return (
+    <>
+      <Field label="Market" name={marketField} errors={props.errors} hint={props.marketHint}>
+        <input {...inputProps(marketField, props.errors)} list={`${marketField}-options`} placeholder="BTC/USDT" value={props.market} onChange={(event) => props.onMarket(event.target.value)} />
+        <datalist id={`${marketField}-options`}>
+          {props.markets.map((item) => (
+            <option key={item} value={item} />
+          ))}
+        </datalist>
+      </Field>
+      <Field label="Timeframe" name={timeframeField} errors={props.errors}>
+        <select {...inputProps(timeframeField, props.errors)} value={props.timeframe} onChange={(event) => props.onTimeframe(event.target.value)}>
+          {TIMEFRAMES.map((item) => (
+            <option key={item}>{item}</option>
+          ))}
+        </select>
+      </Field>
+    </>
+  );
+}

@@ -105,6 +105,15 @@ export function ErrorNotice({ error, retry }: { error: Error; retry?: () => void
   );
 }
 
+/** A form's error that belongs to no single field. */
+export function FormError({ message }: { message: string | undefined }) {
+  return message ? (
+    <div className="state error" role="alert">
+      {message}
+    </div>
+  ) : null;
+}
+
 export function Empty({ title, children }: { title: string; children?: ReactNode }) {
   return (
     <div className="state empty">

@@ -8,7 +8,7 @@ import { useState, type FormEvent } from 'react';
 import { api, ApiError } from '../api.ts';
 import type { FieldErrors } from '../components/fields.tsx';
 import { humanLabel, requestSchema, SchemaFields, schemaValuesForApi, schemaValuesFrom, type JsonSchema, type SchemaValues } from '../components/schema-form.tsx';
-import { Empty, ErrorNotice, Show, useResource } from '../components/ui.tsx';
+import { Empty, ErrorNotice, FormError, Show, useResource } from '../components/ui.tsx';
 import { utcTime } from '../format.ts';
 import type { ExchangeAccount } from '../types.ts';
 
@@ -100,7 +100,7 @@ function AddAccount({ form, onAdded }: { form: JsonSchema; onAdded: () => void }
     <form className="card form" onSubmit={submit} noValidate aria-label="Add an exchange account" autoComplete="off">
       <h2>Add an account</h2>
       <p className="muted">Use an API key with trading rights only, never withdrawal. The secret is encrypted at rest and never sent back by the platform.</p>
-      {feedback.formError ? <div className="state error" role="alert">{feedback.formError}</div> : null}
+      <FormError message={feedback.formError} />
       {added ? <div className="state info" role="status">{added}</div> : null}
       <SchemaFields schema={form} values={values} onChange={setValues} errors={feedback.errors} prefix="" />
       <div className="form-actions">
@@ -201,7 +201,7 @@ function RiskLimitsForm({ current, schema, onSaved }: { current: Record<string, 
     <form className="card form" onSubmit={submit} noValidate aria-label="Limits across your bots">
       <h2>Limits across your bots</h2>
       <p className="muted">They apply to every bot of yours together; a blank field means no limit.</p>
-      {feedback.formError ? <div className="state error" role="alert">{feedback.formError}</div> : null}
+      <FormError message={feedback.formError} />
       {saved ? <div className="state info" role="status">Limits saved.</div> : null}
       <SchemaFields schema={schema} values={values} onChange={setValues} errors={feedback.errors} prefix="" />
       <div className="form-actions">

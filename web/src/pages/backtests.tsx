@@ -7,13 +7,12 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { api, ApiError } from '../api.ts';
 import { LineChart, PriceChart } from '../components/chart.tsx';
-import { defaultParams, DEFAULT_RISK_VALUES, Field, inputProps, paramsForApi, riskForApi, RiskForm, StrategyParamsForm, type FieldErrors, type ParamValues, type RiskValues } from '../components/fields.tsx';
-import { compareValues, Empty, Loading, Show, SortHeader, StatusBadge, useResource } from '../components/ui.tsx';
+import { defaultParams, DEFAULT_RISK_VALUES, defaultStrategy, Field, inputProps, MarketFields, paramsForApi, riskForApi, RiskForm, StrategyChoice, type FieldErrors, type ParamValues, type RiskValues } from '../components/fields.tsx';
+import { compareValues, Empty, FormError, Loading, Show, SortHeader, StatusBadge, useResource } from '../components/ui.tsx';
 import { amount, percent, profitClass, ratio, signed, utcTime } from '../format.ts';
 import { Link, navigate } from '../router.tsx';
 import type { Backtest, ChartData, MarketSourceList, Strategy } from '../types.ts';
 import { MAX_SWEEP_RUNS, parseValues, sweepCombinations } from '../sweep.ts';
-import { TIMEFRAMES } from './bot-form.tsx';
 
 const UNFINISHED = new Set(['queued', 'running']);
 const POLL_MS = 1_000;
@@ -94,7 +93,7 @@ function BacktestForm({ onQueued, onSweep, running }: { onQueued: () => void; on
 
 function BacktestFormFields({ catalog, onQueued, onSweep, running }: { catalog: Catalog; onQueued: () => void; onSweep: (sweep: Sweep) => void; running: { current: boolean } }) {
   const replayMarkets = catalog.markets.find((item) => item.source === 'replay')?.markets ?? [];
-  const [strategyName, setStrategyName] = useState(catalog.strategies[0]?.name ?? '');
+  const [strategyName, setStrategyName] = useState(defaultStrategy(catalog.strategies));
   const strategy = catalog.strategies.find((item) => item.name === strategyName);
   const [params, setParams] = useState<ParamValues>(() => defaultParams(strategy));
   const [sweepOn, setSweepOn] = useState(false);
@@ -204,27 +203,21 @@ function BacktestFormFields({ catalog, onQueued, onSweep, running }: { catalog: 
   return (
     <form className="card form" onSubmit={submit} noValidate aria-label="New backtest">
       <h2>New backtest</h2>
-      {formError ? (
-        <div className="state error" role="alert">
-          {formError}
-        </div>
-      ) : null}
+      <FormError message={formError} />
       <fieldset>
         <legend>Strategy</legend>
-        <Field label="Strategy" name="strategy.name" errors={errors} hint={strategy?.description} wide>
-          <select {...inputProps('strategy.name', errors)} value={strategyName} onChange={(event) => {
-            setStrategyName(event.target.value);
-            setParams(defaultParams(catalog.strategies.find((item) => item.name === event.target.value)));
+        <StrategyChoice
+          strategies={catalog.strategies}
+          name={strategyName}
+          onChoose={(name) => {
+            setStrategyName(name);
+            setParams(defaultParams(catalog.strategies.find((item) => item.name === name)));
             setGrid({});
-          }}>
-            {catalog.strategies.map((item) => (
-              <option key={item.name} value={item.name}>
-                {item.title} ({item.name})
-              </option>
-            ))}
-          </select>
-        </Field>
-        {strategy ? <StrategyParamsForm strategy={strategy} values={params} onChange={setParams} errors={errors} /> : null}
+          }}
+          params={params}
+          onParams={setParams}
+          errors={errors}
+        />
         <label className="checkbox">
           <input type="checkbox" checked={sweepOn} onChange={(event) => setSweepOn(event.target.checked)} /> Parameter sweep: try several values
         </label>
@@ -251,21 +244,7 @@ function BacktestFormFields({ catalog, onQueued, onSweep, running }: { catalog: 
               <option value="simulated">simulated</option>
             </select>
           </Field>
-          <Field label="Market" name="data.market" errors={errors}>
-            <input {...inputProps('data.market', errors)} list="backtest-markets" value={market} onChange={(event) => setMarket(event.target.value)} />
-            <datalist id="backtest-markets">
-              {sourceMarkets.map((item) => (
-                <option key={item} value={item} />
-              ))}
-            </datalist>
-          </Field>
-          <Field label="Timeframe" name="data.timeframe" errors={errors}>
-            <select {...inputProps('data.timeframe', errors)} value={timeframe} onChange={(event) => setTimeframe(event.target.value)}>
-              {TIMEFRAMES.map((item) => (
-                <option key={item}>{item}</option>
-              ))}
-            </select>
-          </Field>
+          <MarketFields prefix="data." markets={sourceMarkets} market={market} onMarket={setMarket} timeframe={timeframe} onTimeframe={setTimeframe} errors={errors} />
           <Field label="From (UTC)" name="data.from" errors={errors} hint="Blank: from the start of the data.">
             <input {...inputProps('data.from', errors)} type="datetime-local" value={from} onChange={(event) => setFrom(event.target.value)} />
           </Field>

@@ -5,13 +5,11 @@
  */
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, ApiError } from '../api.ts';
-import { defaultParams, DEFAULT_RISK_VALUES, Field, inputProps, paramsForApi, riskForApi, RiskForm, StrategyParamsForm, type FieldErrors, type ParamValues, type RiskValues } from '../components/fields.tsx';
+import { defaultParams, DEFAULT_RISK_VALUES, defaultStrategy, Field, inputProps, MarketFields, paramsForApi, riskForApi, RiskForm, StrategyChoice, type FieldErrors, type ParamValues, type RiskValues } from '../components/fields.tsx';
 import { requestSchema, SchemaFields, schemaValuesForApi, schemaValuesFrom, type JsonSchema, type SchemaValues } from '../components/schema-form.tsx';
-import { ErrorNotice, Loading } from '../components/ui.tsx';
+import { ErrorNotice, FormError, Loading } from '../components/ui.tsx';
 import { Link, navigate } from '../router.tsx';
 import type { Bot, ExchangeAccount, MarketSourceList, Strategy } from '../types.ts';
-
-export const TIMEFRAMES = ['1m', '5m', '15m', '1h', '4h', '1d'] as const;
 
 /** What the form needs from the platform; exchange accounts are optional (older platforms have none). */
 interface FormCatalog {
@@ -77,7 +75,7 @@ function BotForm({ catalog }: { catalog: FormCatalog }) {
   const [marketSource, setMarketSource] = useState(bot?.marketSource ?? 'simulated');
   const [market, setMarket] = useState(bot?.market ?? markets.find((item) => item.source === 'simulated')?.markets[0] ?? 'BTC/USDT');
   const [timeframe, setTimeframe] = useState(bot?.timeframe ?? '1m');
-  const [strategyName, setStrategyName] = useState(bot?.strategy.name ?? strategies[0]?.name ?? '');
+  const [strategyName, setStrategyName] = useState(bot?.strategy.name ?? defaultStrategy(strategies));
   const strategy = strategies.find((item) => item.name === strategyName);
   const [params, setParams] = useState<ParamValues>(() => defaultParams(strategy, bot?.strategy.params));
   const [risk, setRisk] = useState<RiskValues>(
@@ -141,11 +139,7 @@ function BotForm({ catalog }: { catalog: FormCatalog }) {
       </div>
       {editing && bot.status === 'running' ? <div className="state info">A running bot can only be renamed; stop or pause it to change anything else.</div> : null}
       <form className="card form" onSubmit={submit} noValidate aria-label={editing ? 'Bot configuration' : 'New bot'}>
-        {formError ? (
-          <div className="state error" role="alert">
-            {formError}
-          </div>
-        ) : null}
+        <FormError message={formError} />
         <fieldset>
           <legend>Bot</legend>
           <div className="grid">
@@ -183,35 +177,12 @@ function BotForm({ catalog }: { catalog: FormCatalog }) {
                 ))}
               </select>
             </Field>
-            <Field label="Market" name="market" errors={errors} hint={marketSource === 'simulated' ? 'Any BASE/QUOTE symbol works on the simulated market.' : undefined}>
-              <input {...inputProps('market', errors)} list="market-options" placeholder="BTC/USDT" value={market} onChange={(event) => setMarket(event.target.value)} />
-              <datalist id="market-options">
-                {sourceMarkets.map((item) => (
-                  <option key={item} value={item} />
-                ))}
-              </datalist>
-            </Field>
-            <Field label="Timeframe" name="timeframe" errors={errors}>
-              <select {...inputProps('timeframe', errors)} value={timeframe} onChange={(event) => setTimeframe(event.target.value)}>
-                {TIMEFRAMES.map((item) => (
-                  <option key={item}>{item}</option>
-                ))}
-              </select>
-            </Field>
+            <MarketFields prefix="" markets={sourceMarkets} market={market} onMarket={setMarket} timeframe={timeframe} onTimeframe={setTimeframe} errors={errors} marketHint={marketSource === 'simulated' ? 'Any BASE/QUOTE symbol works on the simulated market.' : undefined} />
           </div>
         </fieldset>
         <fieldset>
           <legend>Strategy</legend>
-          <Field label="Strategy" name="strategy.name" errors={errors} hint={strategy?.description} wide>
-            <select {...inputProps('strategy.name', errors)} value={strategyName} onChange={(event) => chooseStrategy(event.target.value)}>
-              {strategies.map((item) => (
-                <option key={item.name} value={item.name}>
-                  {item.title} ({item.name})
-                </option>
-              ))}
-            </select>
-          </Field>
-          {strategy ? <StrategyParamsForm strategy={strategy} values={params} onChange={setParams} errors={errors} /> : null}
+          <StrategyChoice strategies={strategies} name={strategyName} onChoose={chooseStrategy} params={params} onParams={setParams} errors={errors} />
         </fieldset>
         <fieldset>
           <legend>Risk</legend>

@@ -3,7 +3,7 @@
  * and every entry and exit, its equity curve, position and profit, and its decision log
  * (indicator values and denial reasons), orders and trades. Refreshed live.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { api } from '../api.ts';
 import { LineChart, PriceChart } from '../components/chart.tsx';
 import { Empty, ErrorNotice, Show, StatusBadge, useNow, useResource } from '../components/ui.tsx';
@@ -269,52 +269,59 @@ function IndicatorValues({ values }: { values: Record<string, number | null> }) 
   );
 }
 
-function DecisionLog({ botId, concerns }: { botId: string; concerns: (event: LiveEvent) => boolean }) {
-  const paged = usePaged<Decision>(botId, 'decisions', (event) => concerns(event) && (event.name === 'poll' || event.name === 'bot.decision'));
-  const now = useNow(5_000);
-  const [onlyActions, setOnlyActions] = useState(false);
+interface Column<T> {
+  readonly label: string;
+  readonly number?: boolean;
+  readonly cell: (row: T) => ReactNode;
+  readonly className?: (row: T) => string;
+}
+
+/** A history list: newest page live, older pages on demand, its empty state, and a table that turns into cards on a phone. */
+function HistoryTable<T>(props: {
+  paged: ReturnType<typeof usePaged<T>>;
+  what: string;
+  label: string;
+  empty: { title: string; text?: string };
+  columns: readonly Column<T>[];
+  rowKey: (row: T) => string;
+  rowData?: (row: T) => Record<string, string>;
+  filter?: { label: string; keep: (row: T) => boolean };
+}) {
+  const [filtered, setFiltered] = useState(false);
+  const { paged, filter } = props;
   return (
-    <Show resource={paged.newest} what="decisions">
+    <Show resource={paged.newest} what={props.what}>
       {(page) => {
-        const all = [...page.items, ...paged.older];
-        const rows = onlyActions ? all.filter((decision) => decision.signal !== 'hold' || decision.outcome !== 'hold') : all;
-        return all.length === 0 ? (
-          <Empty title="No decisions yet.">A running bot decides on every closed candle; each decision shows here with the indicator values behind it.</Empty>
-        ) : (
+        // Older pages were read before newer rows pushed the newest page down: a row may be in both.
+        const keys = new Set<string>();
+        const all = [...page.items, ...paged.older].filter((row) => !keys.has(props.rowKey(row)) && keys.add(props.rowKey(row)));
+        if (all.length === 0) return <Empty title={props.empty.title}>{props.empty.text}</Empty>;
+        const rows = filter && filtered ? all.filter(filter.keep) : all;
+        return (
           <>
-            <label className="checkbox">
-              <input type="checkbox" checked={onlyActions} onChange={(event) => setOnlyActions(event.target.checked)} /> Only buys, sells and denials
-            </label>
-            <table className="responsive decisions" aria-label="Decision log">
+            {filter ? (
+              <label className="checkbox">
+                <input type="checkbox" checked={filtered} onChange={(event) => setFiltered(event.target.checked)} /> {filter.label}
+              </label>
+            ) : null}
+            <table className="responsive" aria-label={props.label}>
               <thead>
                 <tr>
-                  <th>Candle</th>
-                  <th>Signal</th>
-                  <th>Outcome</th>
-                  <th className="number">Price</th>
-                  <th>Indicators</th>
-                  <th>Reason</th>
+                  {props.columns.map((column) => (
+                    <th key={column.label} className={column.number ? 'number' : undefined}>
+                      {column.label}
+                    </th>
+                  ))}
                 </tr>
               </thead>
               <tbody>
-                {rows.map((decision) => (
-                  <tr key={decision.candleTime} data-outcome={decision.outcome} data-signal={decision.signal}>
-                    <td data-label="Candle">
-                      {utcTime(decision.candleTime)} <span className="muted">{ago(decision.recordedAt, now)}</span>
-                    </td>
-                    <td data-label="Signal">
-                      <span className={`signal signal-${decision.signal}`}>{decision.signal}</span>
-                    </td>
-                    <td data-label="Outcome">
-                      <span className={`outcome outcome-${decision.outcome}`}>{decision.outcome}</span>
-                    </td>
-                    <td data-label="Price" className="number">{amount(decision.price)}</td>
-                    <td data-label="Indicators">
-                      <IndicatorValues values={decision.indicators} />
-                    </td>
-                    <td data-label="Reason" className={decision.outcome === 'denied' ? 'denial' : ''}>
-                      {decision.reason}
-                    </td>
+                {rows.map((row) => (
+                  <tr key={props.rowKey(row)} {...Object.fromEntries(Object.entries(props.rowData?.(row) ?? {}).map(([key, value]) => [`data-${key}`, value]))}>
+                    {props.columns.map((column) => (
+                      <td key={column.label} data-label={column.label} className={[column.number ? 'number' : '', column.className?.(row) ?? ''].join(' ').trim() || undefined}>
+                        {column.cell(row)}
+                      </td>
+                    ))}
                   </tr>
                 ))}
               </tbody>
@@ -324,105 +331,76 @@ function DecisionLog({ botId, concerns }: { botId: string; concerns: (event: Liv
         );
       }}
     </Show>
+  );
+}
+
+const signalCell = (signal: string) => <span className={`signal signal-${signal}`}>{signal}</span>;
+
+function DecisionLog({ botId, concerns }: { botId: string; concerns: (event: LiveEvent) => boolean }) {
+  const paged = usePaged<Decision>(botId, 'decisions', (event) => concerns(event) && (event.name === 'poll' || event.name === 'bot.decision'));
+  const now = useNow(5_000);
+  return (
+    <HistoryTable
+      paged={paged}
+      what="decisions"
+      label="Decision log"
+      empty={{ title: 'No decisions yet.', text: 'A running bot decides on every closed candle; each decision shows here with the indicator values behind it.' }}
+      filter={{ label: 'Only buys, sells and denials', keep: (decision) => decision.signal !== 'hold' || decision.outcome !== 'hold' }}
+      rowKey={(decision) => decision.candleTime}
+      rowData={(decision) => ({ outcome: decision.outcome, signal: decision.signal })}
+      columns={[
+        { label: 'Candle', cell: (decision) => <>{utcTime(decision.candleTime)} <span className="muted">{ago(decision.recordedAt, now)}</span></> },
+        { label: 'Signal', cell: (decision) => signalCell(decision.signal) },
+        { label: 'Outcome', cell: (decision) => <span className={`outcome outcome-${decision.outcome}`}>{decision.outcome}</span> },
+        { label: 'Price', number: true, cell: (decision) => amount(decision.price) },
+        { label: 'Indicators', cell: (decision) => <IndicatorValues values={decision.indicators} /> },
+        { label: 'Reason', cell: (decision) => decision.reason, className: (decision) => (decision.outcome === 'denied' ? 'denial' : '') },
+      ]}
+    />
   );
 }
 
 function OrderList({ botId, concerns }: { botId: string; concerns: (event: LiveEvent) => boolean }) {
   const paged = usePaged<Order>(botId, 'orders', concerns);
   return (
-    <Show resource={paged.newest} what="orders">
-      {(page) => {
-        const rows = [...page.items, ...paged.older];
-        return rows.length === 0 ? (
-          <Empty title="No orders yet.">An order is placed when a decision to buy or sell passes the risk checks.</Empty>
-        ) : (
-          <>
-            <table className="responsive" aria-label="Orders">
-              <thead>
-                <tr>
-                  <th>Candle</th>
-                  <th>Side</th>
-                  <th>Status</th>
-                  <th className="number">Quantity</th>
-                  <th className="number">Filled at</th>
-                  <th className="number">Fee</th>
-                  <th>Why</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((order) => (
-                  <tr key={order.id}>
-                    <td data-label="Candle">{utcTime(order.candleTime)}</td>
-                    <td data-label="Side">
-                      <span className={`signal signal-${order.side}`}>{order.side}</span>
-                    </td>
-                    <td data-label="Status">
-                      {order.status}
-                      {order.statusReason ? <div className="reason">{order.statusReason}</div> : null}
-                    </td>
-                    <td data-label="Quantity" className="number">{amount(order.filledQuantity)} / {amount(order.quantity)}</td>
-                    <td data-label="Filled at" className="number">{amount(order.averageFillPrice)}</td>
-                    <td data-label="Fee" className="number">
-                      {amount(order.fee)} {order.feeCurrency ?? ''}
-                    </td>
-                    <td data-label="Why">{order.reason}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            <MoreButton paged={paged} />
-          </>
-        );
-      }}
-    </Show>
+    <HistoryTable
+      paged={paged}
+      what="orders"
+      label="Orders"
+      empty={{ title: 'No orders yet.', text: 'An order is placed when a decision to buy or sell passes the risk checks.' }}
+      rowKey={(order) => order.id}
+      columns={[
+        { label: 'Candle', cell: (order) => utcTime(order.candleTime) },
+        { label: 'Side', cell: (order) => signalCell(order.side) },
+        { label: 'Status', cell: (order) => <>{order.status}{order.statusReason ? <div className="reason">{order.statusReason}</div> : null}</> },
+        { label: 'Quantity', number: true, cell: (order) => `${amount(order.filledQuantity)} / ${amount(order.quantity)}` },
+        { label: 'Filled at', number: true, cell: (order) => amount(order.averageFillPrice) },
+        { label: 'Fee', number: true, cell: (order) => `${amount(order.fee)} ${order.feeCurrency ?? ''}` },
+        { label: 'Why', cell: (order) => order.reason },
+      ]}
+    />
   );
 }
 
 function TradeList({ botId, concerns }: { botId: string; concerns: (event: LiveEvent) => boolean }) {
   const paged = usePaged<Trade>(botId, 'trades', (event) => concerns(event) && (event.name === 'poll' || event.name === 'bot.fill'));
   return (
-    <Show resource={paged.newest} what="trades">
-      {(page) => {
-        const rows = [...page.items, ...paged.older];
-        return rows.length === 0 ? (
-          <Empty title="No trades yet." />
-        ) : (
-          <>
-            <table className="responsive" aria-label="Trades">
-              <thead>
-                <tr>
-                  <th>Executed</th>
-                  <th>Side</th>
-                  <th className="number">Price</th>
-                  <th className="number">Quantity</th>
-                  <th className="number">Fee</th>
-                  <th className="number">Realized profit</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((trade) => (
-                  <tr key={trade.id} data-side={trade.side}>
-                    <td data-label="Executed">{utcTime(trade.executedAt)}</td>
-                    <td data-label="Side">
-                      <span className={`signal signal-${trade.side}`}>{trade.side}</span>
-                    </td>
-                    <td data-label="Price" className="number">{amount(trade.price)}</td>
-                    <td data-label="Quantity" className="number">{amount(trade.quantity)}</td>
-                    <td data-label="Fee" className="number">
-                      {amount(trade.fee)} {trade.feeCurrency}
-                    </td>
-                    <td data-label="Realized profit" className={`number ${profitClass(trade.realizedProfit)}`}>
-                      {trade.side === 'sell' ? signed(trade.realizedProfit) : '—'}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            <MoreButton paged={paged} />
-          </>
-        );
-      }}
-    </Show>
+    <HistoryTable
+      paged={paged}
+      what="trades"
+      label="Trades"
+      empty={{ title: 'No trades yet.' }}
+      rowKey={(trade) => trade.id}
+      rowData={(trade) => ({ side: trade.side })}
+      columns={[
+        { label: 'Executed', cell: (trade) => utcTime(trade.executedAt) },
+        { label: 'Side', cell: (trade) => signalCell(trade.side) },
+        { label: 'Price', number: true, cell: (trade) => amount(trade.price) },
+        { label: 'Quantity', number: true, cell: (trade) => amount(trade.quantity) },
+        { label: 'Fee', number: true, cell: (trade) => `${amount(trade.fee)} ${trade.feeCurrency}` },
+        { label: 'Realized profit', number: true, cell: (trade) => (trade.side === 'sell' ? signed(trade.realizedProfit) : '—'), className: (trade) => profitClass(trade.realizedProfit) },
+      ]}
+    />
   );
 }
 

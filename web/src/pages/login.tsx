@@ -2,6 +2,7 @@
 import { useState, type FormEvent } from 'react';
 import { ApiError, logIn, register, sessionEndReason } from '../api.ts';
 import { Field, inputProps, type FieldErrors } from '../components/fields.tsx';
+import { FormError } from '../components/ui.tsx';
 import { Link } from '../router.tsx';
 
 export function LoginPage({ mode }: { mode: 'login' | 'register' }) {
@@ -32,11 +33,7 @@ export function LoginPage({ mode }: { mode: 'login' | 'register' }) {
       <form className="card" onSubmit={submit} aria-label={registering ? 'Register' : 'Log in'}>
         <h1>TradeBot</h1>
         <p className="muted">{registering ? 'Create your account: paper trading works at once, no exchange needed.' : 'Log in to manage your bots.'}</p>
-        {message ? (
-          <div className="state error" role="alert">
-            {message}
-          </div>
-        ) : null}
+        <FormError message={message} />
         <Field label="Email" name="email" errors={errors}>
           <input {...inputProps('email', errors)} type="email" autoComplete="email" required value={email} onChange={(event) => setEmail(event.target.value)} />
         </Field>
