@@ -90,6 +90,13 @@ const sql = new pg.Client({ connectionString: databaseUrl });
 let mesh: Mesh | undefined;
 let cluster: ProcessCluster | undefined;
 let publisher: JetStreamBus<StreamPayloads> | undefined;
+// Ctrl-C ends the wait, so the processes, the streams and the database are still cleaned up.
+let interrupted = false;
+process.on('SIGINT', () => {
+  if (interrupted) process.exit(130);
+  interrupted = true;
+  log('interrupted: cleaning up (Ctrl-C again to leave everything as it is)');
+});
 
 try {
   log(`bench:ticks — ${format(BOTS)} bots, ${BUS === 'inproc' ? 'in-process bus' : 'JetStream bus'}, ${REPLICAS} strategy ${BUS === 'inproc' ? 'subscriptions' : 'processes'}, ${CANDLES} candles; load ${load()}`);
@@ -175,6 +182,7 @@ try {
   let decided = 0;
   let lastReport = performance.now();
   while (decided < expected) {
+    if (interrupted) throw new Error(`interrupted after ${decided} of ${expected} ticks`);
     await new Promise((resolve) => setTimeout(resolve, 250));
     decided = Number((await sql.query<{ count: string }>('select count(*) from decisions')).rows[0]!.count);
     if (performance.now() - lastReport > 5_000) {

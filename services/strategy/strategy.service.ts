@@ -10,12 +10,14 @@ import { EVENTS, type DecisionRecordedEvent } from '../../libs/contracts/events.
 import { orderMessageId, STREAMS, type StreamPayloads, type TickMessage } from '../../libs/contracts/streams.ts';
 import { DEFAULT_MAX_DELIVER, type Bus, type BusMessage, type ConsumeOptions, type Subscription } from '../../libs/bus/bus.ts';
 import { Decimal } from '../../libs/domain/decimal.ts';
-import type { TradingRepository } from '../../libs/db/trading.repository.ts';
+import type { DecisionBatchEntry, TradingRepository } from '../../libs/db/trading.repository.ts';
+import { createBatcher } from '../../libs/platform/batcher.ts';
 import type { MarketData } from '../../libs/market/market-data.ts';
 import type { Clock } from '../../libs/platform/clock.ts';
 import type { RiskVerdict } from '../../libs/risk/pre-trade-check.ts';
 import { listStrategies } from '../../libs/strategies/registry.ts';
 import { processTick, type TickPorts } from '../../libs/trading/tick-processor.ts';
+import { PLATFORM_METRICS } from '../shared/platform-metrics.ts';
 import { BacktestRunner, DEFAULT_BACKTEST_RUNNER_OPTIONS, type BacktestRunnerOptions } from '../../libs/backtest/backtest-runner.ts';
 import { jobForRequest, resolveBacktestRequest, type BacktestDataContext, type BacktestInput, type BacktestRequest } from '../../libs/backtest/backtest-request.ts';
 import type { BacktestWorkerPool } from '../../libs/backtest/worker-pool.ts';
@@ -117,11 +119,27 @@ export function createStrategyService(deps: StrategyServiceDeps): ServiceSchema 
     async started() {
       const broker = this.broker;
       const logger = this.logger;
+      // Partitions' handlers run at once: their reads and their order-free writes are served
+      // together, a few set-based statements per batch instead of a dozen per tick. Each bot
+      // is still fenced on its own; per-bot order and exclusivity come from the bus as before.
+      const loadContext = createBatcher((botIds: readonly string[]) => deps.trading.loadContexts(botIds));
+      const recordDecisions = createBatcher(async (entries: readonly DecisionBatchEntry[]) => {
+        try {
+          return await deps.trading.recordDecisionBatch(entries, new Date(deps.clock.now()));
+        } catch (error) {
+          // One bad entry must not fail its neighbours: each goes again on its own.
+          logger.warn({ err: error, bots: entries.length }, 'batched decision write failed: writing each bot on its own');
+          return Promise.all(entries.map((entry) => deps.trading.recordCandles(entry.botId, entry.expectedLast, entry.resumeFrom, entry.records, '', new Date(deps.clock.now()))));
+        }
+      });
       const handle = async (message: BusMessage<TickMessage>) => {
         const { botId, candleTime } = message.payload;
         const ports: TickPorts = {
-          loadContext: (id) => deps.trading.loadContext(id),
-          recordCandles: (...args) => deps.trading.recordCandles(...args),
+          loadContext: (id) => loadContext(id),
+          recordCandles: (id, expectedLast, resumeFrom, records, market, now) =>
+            records.some((record) => record.order)
+              ? deps.trading.recordCandles(id, expectedLast, resumeFrom, records, market, now)
+              : recordDecisions({ botId: id, expectedLast, resumeFrom, records }),
           marketData: deps.marketData,
           approve: async (id, intent, price, candleTime) => {
             const verdict = await broker.call<{ kind: 'approved'; quantity: string } | { kind: 'denied'; reason: string }, object>(ACTIONS.risk.approve, { botId: id, side: intent.side, reason: intent.reason, price, candleTime });
@@ -140,6 +158,7 @@ export function createStrategyService(deps: StrategyServiceDeps): ServiceSchema 
         // bot's open orders to settle, so the candle is decided on the position they made.
         const lastTry = message.deliveryCount >= (deps.consume?.maxDeliver ?? DEFAULT_MAX_DELIVER);
         const outcome = await processTick(botId, candleTime, ports, { waitForOpenOrders: !lastTry });
+        broker.metrics.increment(PLATFORM_METRICS.ticksProcessed, { result: outcome.skipped ?? 'decided' });
         if (outcome.skipped === 'orders-open') throw new OrdersOpenError(botId);
         if (outcome.records.length === 0) return;
         const userId = outcome.userId;

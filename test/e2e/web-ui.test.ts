@@ -2,7 +2,7 @@ import t from 'tap';
 import type { Page } from 'playwright-core';
 import { buildWebUi } from '../../web/build.ts';
 import { launchBrowser, screenshotPath } from '../support/browser.ts';
-import { startTestPlatform } from '../support/platform.ts';
+import { eventually, startTestPlatform } from '../support/platform.ts';
 
 // The web UI in a real browser against the embedded platform (its own data folder, a
 // random port), on the replayed ETH/BTC market at 15 candles a second, so a bot trades within
@@ -84,7 +84,10 @@ t.test('the create-bot form is generated from the strategy schema and shows API 
 t.test('decisions and a trade appear live on the bot page, with markers on the chart', async (t) => {
   const decisions = alice.locator('table[aria-label="Decision log"] tbody tr');
   await decisions.first().waitFor({ timeout: 30_000 });
-  t.match(await alice.locator('table[aria-label="Decision log"] tbody tr td[data-label="Indicators"]').first().textContent(), /fast.*slow/, 'each decision shows its indicator values');
+  // The first candles may be gaps (no data, no indicators); the ones after show their values.
+  const withValues = alice.locator('table[aria-label="Decision log"] tbody td[data-label="Indicators"]', { hasText: /fast.*slow/ });
+  await withValues.first().waitFor({ timeout: 30_000 });
+  t.match(await withValues.first().textContent(), /fast [\d.]+.*slow [\d.]+|warming up/, 'a decision shows the indicator values behind it');
   t.equal(await alice.locator('.live').textContent(), 'Live', 'following the platform event stream');
   const chart = alice.locator('figure[data-markers]').first();
   await alice.waitForFunction(() => Number(document.querySelector('figure[data-markers]')?.getAttribute('data-markers') ?? 0) >= 2, undefined, { timeout: 60_000 });
@@ -100,6 +103,9 @@ t.test('decisions and a trade appear live on the bot page, with markers on the c
   await alice.reload();
   await alice.locator('h1', { hasText: 'replay trader' }).waitFor();
   t.equal(alice.url(), botUrl, 'the session and the page survive a reload');
+  // Seen trading: stopped from its page, so the platform is quiet for the screens that follow.
+  await alice.getByRole('button', { name: 'Stop' }).click();
+  await alice.locator('h1 .badge', { hasText: 'stopped' }).waitFor();
 });
 
 t.test('an expired access token is refreshed unseen; a dead session goes back to the login page', async (t) => {
@@ -131,14 +137,36 @@ t.test('the fleet lists the bot with its profit and last decision; bots stop fro
   const row = alice.locator('tr[data-bot-id]');
   await row.first().waitFor();
   t.equal(await row.count(), 1);
-  t.equal(await row.getAttribute('data-status'), 'running');
+  t.equal(await row.getAttribute('data-status'), 'stopped');
   await alice.waitForFunction(() => document.querySelector('tr[data-bot-id] td[data-label="Last decision"] .signal') !== null);
   t.match(await row.locator('td[data-label="Market"]').textContent(), /ETH\/BTC/);
   await shoot(alice, 'fleet');
+  await alice.getByLabel('Search bots').fill('no such bot');
+  await alice.getByText('No bot matches these filters.').waitFor();
+  await alice.getByLabel('Search bots').fill('replay');
+  await alice.getByLabel('Filter by status').selectOption('stopped');
+  t.equal(await row.count(), 1, 'search and state filters keep the matching bot');
+  await alice.getByLabel('Filter by status').selectOption('');
   await alice.getByLabel('Select every bot shown').check();
+  await alice.getByRole('button', { name: 'Start selected' }).click();
+  await alice.locator('tr[data-bot-id][data-status="running"]').waitFor();
+  t.match(await alice.locator('.state.info[role="status"]').textContent(), /Start: 1 of 1 bot done/);
   await alice.getByRole('button', { name: 'Stop selected' }).click();
   await alice.locator('tr[data-bot-id][data-status="stopped"]').waitFor();
-  t.match(await alice.getByRole('status').first().textContent(), /Stop: 1 of 1 bot done/);
+  t.match(await alice.locator('.state.info[role="status"]').textContent(), /Stop: 1 of 1 bot done/);
+
+  // A stopped bot can be reconfigured from its page.
+  await row.getByRole('link', { name: 'replay trader' }).click();
+  await alice.getByRole('button', { name: 'Edit configuration' }).click();
+  t.equal(await alice.locator('#field-strategy\\.params\\.fast').inputValue(), '5', 'the form starts from the bot as it is');
+  await alice.getByLabel('Name').fill('replay trader v2');
+  await alice.locator('#field-strategy\\.params\\.fast').fill('6');
+  await alice.getByLabel('Start it after saving').uncheck();
+  await alice.getByRole('button', { name: 'Save configuration' }).click();
+  await alice.locator('h1', { hasText: 'replay trader v2' }).waitFor();
+  t.match(await alice.locator('section[data-bot-id] p.muted').first().textContent(), /fast 6, slow 13/, 'the new parameters are shown');
+  await alice.getByRole('link', { name: 'Fleet' }).click();
+  await row.first().waitFor();
 
   const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
   // A platform without the event stream: the same screens refresh by polling.
@@ -153,6 +181,11 @@ t.test('the fleet lists the bot with its profit and last decision; bots stop fro
   const width = await phone.evaluate(() => document.documentElement.scrollWidth);
   t.ok(width <= 390, `nothing overflows the phone's width (${width}px)`);
   await shoot(phone, 'fleet-phone');
+  await phone.goto(botUrl);
+  await phone.locator('table[aria-label="Decision log"] tbody tr').first().waitFor();
+  const botWidth = await phone.evaluate(() => document.documentElement.scrollWidth);
+  t.ok(botWidth <= 390, `the bot page fits the phone too (${botWidth}px)`);
+  await phone.screenshot({ path: screenshotPath('bot-phone') });
   await phone.close();
 });
 
@@ -218,7 +251,24 @@ t.test("a second user never sees the first user's bots", async (t) => {
   await bob.goto(botUrl);
   await bob.getByText('Not found.').waitFor();
   t.notOk(await bob.getByText('replay trader').count(), "Alice's bot is not shown to Bob");
+  await bob.goto(`${botUrl}/edit`);
+  await bob.getByText('Not found.').waitFor();
+  t.pass("nor its configuration");
   await context.close();
+});
+
+t.test('logging out ends the session, also after a reload', async (t) => {
+  const refreshToken = await alice.evaluate(() => JSON.parse(localStorage.getItem('tradebot.session')!).refreshToken as string);
+  await alice.getByRole('button', { name: 'Log out' }).click();
+  await alice.waitForURL(/\/login/);
+  await alice.reload();
+  await alice.getByRole('button', { name: 'Log in' }).waitFor();
+  t.equal(await alice.evaluate(() => localStorage.getItem('tradebot.session')), null, 'nothing of the session is left in the browser');
+  const refreshed = await eventually(async () => {
+    const answer = await platform.api.post('/auth/refresh', { refreshToken });
+    return answer.status === 401 ? answer : undefined;
+  }, 5_000, 'the refresh token to be revoked');
+  t.equal(refreshed.status, 401, 'the platform revoked the refresh token');
 });
 
 t.test('the pages threw no errors in the browser', async (t) => {

@@ -100,3 +100,25 @@ t.test('the database refuses to move a fence back, whoever writes it', async (t)
   await t.rejects(connection.execute('update bot_states set sequence = 0 where bot_id = ?', [botId]), /may not move back/, 'sequence cannot go back');
   t.same(await fenceOf(botId), { sequence: 2, lastCandleTime: at(11) }, 'the fence is unchanged');
 });
+
+t.test('a batch of decision writes fences each bot on its own: a stale entry writes nothing, its neighbours are recorded', async (t) => {
+  const live = await fixture.createRunningBot();
+  const stale = await fixture.createRunningBot();
+  for (const botId of [live, stale]) await fixture.tick(botId, at(10));
+  // The stale entry's worker thinks candle 10 was never decided.
+  const record = (candle: number) => ({ candleTime: at(candle), signal: 'hold', price: null, indicators: { fast: 1 }, outcome: 'no-data' as const, reason: 'test', order: undefined });
+  const staleBefore = await fenceOf(stale);
+
+  const results = await fixture.trading.recordDecisionBatch([
+    { botId: live, expectedLast: at(10), resumeFrom: at(10), records: [record(11), record(12)] },
+    { botId: stale, expectedLast: null, resumeFrom: at(10), records: [record(10)] },
+  ], new Date());
+
+  t.same(results, ['recorded', 'fenced']);
+  t.same(await fenceOf(live), { sequence: 3, lastCandleTime: at(12) }, 'the live bot moved two candles on');
+  t.same(await fenceOf(stale), staleBefore, 'the stale bot did not move');
+  const decisions = (await fixture.history.decisions(stale, { limit: 10 }, (row) => row)).items;
+  t.equal(decisions.length, 1, 'and has still one decision for candle 10');
+  const liveDecisions = (await fixture.history.decisions(live, { limit: 10 }, (row) => row)).items;
+  t.same(liveDecisions.map((row) => row.candleTime.getTime()), [at(12), at(11), at(10)]);
+});

@@ -95,7 +95,8 @@ export function PriceChart({ data, height = 380, label }: { data: ChartData; hei
     const oscillatorPane = api.panes()[1];
     if (oscillatorPane) oscillatorPane.setHeight(Math.round(height * 0.28));
     // Labels on a few markers help; on hundreds they hide the candles.
-    const labelled = data.markers.length <= MAX_LABELLED_MARKERS;
+    const room = Math.floor((container.current?.clientWidth ?? 800) / 80);
+    const labelled = data.markers.length <= Math.min(MAX_LABELLED_MARKERS, room);
     const shown: SeriesMarker<Time>[] = data.markers.map((marker) => ({
       time: seconds(marker.time),
       position: marker.side === 'buy' ? 'belowBar' : 'aboveBar',

@@ -114,6 +114,11 @@ export function RiskForm(props: { values: RiskValues; onChange: (values: RiskVal
 
 export const TIMEFRAMES = ['1m', '5m', '15m', '1h', '4h', '1d'] as const;
 
+/** The strategy a new form starts with: the classic EMA crossover when the platform has it. */
+export function defaultStrategy(strategies: readonly Strategy[]): string {
+  return (strategies.find((strategy) => strategy.name === 'ema-cross') ?? strategies[0])?.name ?? '';
+}
+
 /** A strategy choice with its description, and its parameter form under it. */
 export function StrategyChoice(props: { strategies: readonly Strategy[]; name: string; onChoose: (name: string) => void; params: ParamValues; onParams: (values: ParamValues) => void; errors: FieldErrors }) {
   const strategy = props.strategies.find((item) => item.name === props.name);

@@ -7,7 +7,7 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { api, ApiError } from '../api.ts';
 import { LineChart, PriceChart } from '../components/chart.tsx';
-import { defaultParams, DEFAULT_RISK_VALUES, Field, inputProps, MarketFields, paramsForApi, riskForApi, RiskForm, StrategyChoice, type FieldErrors, type ParamValues, type RiskValues } from '../components/fields.tsx';
+import { defaultParams, DEFAULT_RISK_VALUES, defaultStrategy, Field, inputProps, MarketFields, paramsForApi, riskForApi, RiskForm, StrategyChoice, type FieldErrors, type ParamValues, type RiskValues } from '../components/fields.tsx';
 import { compareValues, Empty, FormError, Loading, Show, SortHeader, StatusBadge, useResource } from '../components/ui.tsx';
 import { amount, percent, profitClass, ratio, signed, utcTime } from '../format.ts';
 import { Link, navigate } from '../router.tsx';
@@ -93,7 +93,7 @@ function BacktestForm({ onQueued, onSweep, running }: { onQueued: () => void; on
 
 function BacktestFormFields({ catalog, onQueued, onSweep, running }: { catalog: Catalog; onQueued: () => void; onSweep: (sweep: Sweep) => void; running: { current: boolean } }) {
   const replayMarkets = catalog.markets.find((item) => item.source === 'replay')?.markets ?? [];
-  const [strategyName, setStrategyName] = useState(catalog.strategies[0]?.name ?? '');
+  const [strategyName, setStrategyName] = useState(defaultStrategy(catalog.strategies));
   const strategy = catalog.strategies.find((item) => item.name === strategyName);
   const [params, setParams] = useState<ParamValues>(() => defaultParams(strategy));
   const [sweepOn, setSweepOn] = useState(false);

@@ -5,7 +5,7 @@
  */
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, ApiError } from '../api.ts';
-import { defaultParams, DEFAULT_RISK_VALUES, Field, inputProps, MarketFields, paramsForApi, riskForApi, RiskForm, StrategyChoice, type FieldErrors, type ParamValues, type RiskValues } from '../components/fields.tsx';
+import { defaultParams, DEFAULT_RISK_VALUES, defaultStrategy, Field, inputProps, MarketFields, paramsForApi, riskForApi, RiskForm, StrategyChoice, type FieldErrors, type ParamValues, type RiskValues } from '../components/fields.tsx';
 import { requestSchema, SchemaFields, schemaValuesForApi, schemaValuesFrom, type JsonSchema, type SchemaValues } from '../components/schema-form.tsx';
 import { ErrorNotice, FormError, Loading } from '../components/ui.tsx';
 import { Link, navigate } from '../router.tsx';
@@ -75,7 +75,7 @@ function BotForm({ catalog }: { catalog: FormCatalog }) {
   const [marketSource, setMarketSource] = useState(bot?.marketSource ?? 'simulated');
   const [market, setMarket] = useState(bot?.market ?? markets.find((item) => item.source === 'simulated')?.markets[0] ?? 'BTC/USDT');
   const [timeframe, setTimeframe] = useState(bot?.timeframe ?? '1m');
-  const [strategyName, setStrategyName] = useState(bot?.strategy.name ?? strategies[0]?.name ?? '');
+  const [strategyName, setStrategyName] = useState(bot?.strategy.name ?? defaultStrategy(strategies));
   const strategy = strategies.find((item) => item.name === strategyName);
   const [params, setParams] = useState<ParamValues>(() => defaultParams(strategy, bot?.strategy.params));
   const [risk, setRisk] = useState<RiskValues>(

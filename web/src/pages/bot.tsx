@@ -292,7 +292,9 @@ function HistoryTable<T>(props: {
   return (
     <Show resource={paged.newest} what={props.what}>
       {(page) => {
-        const all = [...page.items, ...paged.older];
+        // Older pages were read before newer rows pushed the newest page down: a row may be in both.
+        const keys = new Set<string>();
+        const all = [...page.items, ...paged.older].filter((row) => !keys.has(props.rowKey(row)) && keys.add(props.rowKey(row)));
         if (all.length === 0) return <Empty title={props.empty.title}>{props.empty.text}</Empty>;
         const rows = filter && filtered ? all.filter(filter.keep) : all;
         return (
