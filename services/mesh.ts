@@ -13,12 +13,17 @@ import { connectJetStreamBus } from '../libs/bus/jetstream-bus.ts';
 import { STREAMS } from '../libs/contracts/streams.ts';
 import type { StreamPayloads } from '../libs/contracts/streams.ts';
 import { BotRepository } from '../libs/db/bot.repository.ts';
-import { migrateDatabase, openDatabase, type Database } from '../libs/db/database.ts';
+import { migrateDatabase, openDatabase, pendingMigrations, type Database } from '../libs/db/database.ts';
+import { checkReadiness, startHealthServer, type Probes, type Readiness } from '../libs/platform/readiness.ts';
+import { PLATFORM_METRICS } from './shared/platform-metrics.ts';
 import { FleetRepository } from '../libs/db/fleet.repository.ts';
 import { HistoryRepository } from '../libs/db/history.repository.ts';
 import { MarketClockRepository } from '../libs/db/market-clock.repository.ts';
 import { TradingRepository } from '../libs/db/trading.repository.ts';
 import { RiskRepository } from '../libs/db/risk.repository.ts';
+import { ExchangeAccountRepository } from '../libs/db/exchange-account.repository.ts';
+import { createMemoryRateLimiter, createRedisRateLimiter, type BucketShape } from '../libs/exchange/rate-limiter.ts';
+import { createSecretBox } from '../libs/platform/secret-box.ts';
 import { UserRepository } from '../libs/db/user.repository.ts';
 import { createExchangeRegistry } from '../libs/exchange/exchange-registry.ts';
 import { BacktestRepository } from '../libs/db/backtest.repository.ts';
@@ -107,6 +112,9 @@ export async function createBus(config: Config, logger: Logger, name?: string): 
 export const TOKEN_LIFETIME_SECONDS = 900;
 
 /** Failed sign-ins tolerated per account and per address, and how long a key is then refused. */
+/** Requests per second (and burst) per exchange account: under every major exchange's published limit for a single key. */
+const EXCHANGE_RATE: BucketShape = { ratePerSecond: 10, burst: 10 };
+
 const LOGIN_THROTTLE = {
   account: { name: 'login-account', points: 5, windowSeconds: 15 * 60, blockSeconds: 15 * 60 },
   address: { name: 'login-address', points: 50, windowSeconds: 60 * 60, blockSeconds: 60 * 60 },
@@ -121,9 +129,10 @@ export interface MeshOptions {
   readonly nodeID?: string;
   /**
    * Fine-tuning for tests: scheduler pass interval, how many late candles a scheduler pass
-   * still publishes a tick for (the rest are caught up by the strategy), and outbox sweep timings.
+   * still publishes a tick for (the rest are caught up by the strategy), outbox sweep timings,
+   * and the failed sign-ins allowed per address (50 unless given).
    */
-  readonly tuning?: { schedulerStepMs?: number; schedulerBackfill?: number; sweepIntervalMs?: number; sweepAfterMs?: number };
+  readonly tuning?: { schedulerStepMs?: number; schedulerBackfill?: number; sweepIntervalMs?: number; sweepAfterMs?: number; reconcileIntervalMs?: number; loginFailuresPerAddress?: number };
 }
 
 export interface Mesh {
@@ -136,6 +145,10 @@ export interface Mesh {
   readonly redis: Redis | undefined;
   /** Port the gateway listens on (when it runs here). */
   port(): number | undefined;
+  /** Port of the HEALTH_PORT server (when configured). */
+  healthPort(): number | undefined;
+  /** Postgres, migrations, NATS and Redis (those configured), each checked now. */
+  readiness(): Promise<Readiness>;
   stop(): Promise<void>;
 }
 
@@ -201,8 +214,24 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
   const marketData = new MarketData(redis ? sources.map((source) => sharedCandleSource(source, redis, { prefix: config.redisPrefix })) : sources);
   const bots = new BotRepository(database);
   const trading = new TradingRepository(database);
-  const exchanges = createExchangeRegistry();
+  // Exchange accounts: keys sealed under EXCHANGE_SECRETS_KEYS; clients paced per (exchange, API key) across replicas (Redis) or in this process.
+  const accounts = config.exchangeSecretKeys ? new ExchangeAccountRepository(database, createSecretBox(config.exchangeSecretKeys)) : undefined;
+  const exchangeLimiter = redis ? createRedisRateLimiter(redis, config.redisPrefix, EXCHANGE_RATE) : createMemoryRateLimiter(EXCHANGE_RATE);
+  const exchanges = createExchangeRegistry({ live: { account: async (id) => accounts?.credentials(id), urls: config.exchangeUrls, limiter: exchangeLimiter } });
+  const risk = new RiskRepository(database);
   const tuning = options.tuning ?? {};
+
+  // Orchestrators' view of this process: every dependency it needs, checked on demand.
+  const probes: Probes = {
+    postgres: async () => { await database.em().getConnection().execute('select 1'); },
+    migrations: async () => {
+      const pending = await pendingMigrations(database);
+      if (pending.length > 0) throw new Error(`migrations not applied: ${pending.join(', ')}`);
+    },
+    ...(config.natsUrl ? { nats: async () => { if (!(broker.transit as { connected?: boolean } | undefined)?.connected) throw new Error('not connected to NATS'); } } : {}),
+    ...(redis ? { redis: async () => { await redis.ping(); } } : {}),
+  };
+  const readiness = () => checkReadiness(probes);
 
   const factories: Record<MeshServiceName, () => ServiceSchema[]> = {
     gateway: () => {
@@ -214,18 +243,20 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
       };
       // The resume window is real time, whatever clock the trading runs on.
       const journalOptions = { ...DEFAULT_JOURNAL_OPTIONS, now: systemClock.now };
-      const throttle = { account: createLimiter(LOGIN_THROTTLE.account, limiterStore), address: createLimiter(LOGIN_THROTTLE.address, limiterStore) };
+      const addressThrottle = { ...LOGIN_THROTTLE.address, points: tuning.loginFailuresPerAddress ?? LOGIN_THROTTLE.address.points };
+      const throttle = { account: createLimiter(LOGIN_THROTTLE.account, limiterStore), address: createLimiter(addressThrottle, limiterStore) };
       return [
         createGatewayService({
           port: config.port, tokens, clock, version: packageVersion(), webRoot: DEFAULT_WEB_ROOT, trustProxy: config.trustProxy, rateLimits, audit,
           journal: redis ? createRedisJournal(redis, config.redisPrefix, journalOptions) : createMemoryJournal(journalOptions),
           nodeId: () => broker.nodeID,
+          readiness,
         }),
         createAuthService({ users: new UserRepository(database), refreshTokens: new RefreshTokenRepository(database), tokens, throttle, clock, newId }),
         createAuditService({ audit, clock }),
       ];
     },
-    bots: () => [createBotsService({ bots, history: new HistoryRepository(database), fleet: new FleetRepository(database), trading, marketData, clock, newId })],
+    bots: () => [createBotsService({ bots, history: new HistoryRepository(database), fleet: new FleetRepository(database), trading, marketData, clock, newId, accounts })],
     scheduler: () => [
       createSchedulerService({
         bus, bots, clocks: new MarketClockRepository(database), marketData, clock,
@@ -243,10 +274,10 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
         },
       }),
     ],
-    risk: () => [createRiskService({ trading, risk: new RiskRepository(database), exchanges, clock })],
+    risk: () => [createRiskService({ trading, risk, exchanges, clock })],
     execution: () => [
       createExecutionService({
-        bus, trading, exchanges, clock,
+        bus, trading, risk, exchanges, accounts, clock, newId, reconcileIntervalMs: tuning.reconcileIntervalMs ?? config.reconcileIntervalMs,
         ...(tuning.sweepIntervalMs ? { sweepIntervalMs: tuning.sweepIntervalMs } : {}),
         ...(tuning.sweepAfterMs ? { sweepAfterMs: tuning.sweepAfterMs } : {}),
       }),
@@ -256,9 +287,20 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
   const broker = new ServiceBroker(brokerOptions({ config, logger, ...(options.nodeID ? { nodeID: options.nodeID } : {}) }));
   for (const name of options.services) for (const schema of factories[name]()) broker.createService(schema);
   if (options.services.some((name) => BUS_WORKERS.includes(name))) broker.createService(createBusService({ bus, clock }));
+  let healthServer: { port: number; close(): Promise<void> } | undefined;
+  let poolTimer: NodeJS.Timeout | undefined;
   try {
     await broker.start();
+    if (config.healthPort !== undefined) {
+      healthServer = await startHealthServer({
+        port: config.healthPort,
+        readiness,
+        health: async () => ({ status: 'ok', nodeID: broker.nodeID, services: [...options.services], uptimeSeconds: Math.round(process.uptime()) }),
+      });
+    }
+    if (broker.isMetricsEnabled() && database.kind === 'postgres') poolTimer = watchPool(broker, database);
   } catch (error) {
+    await healthServer?.close();
     await broker.stop().catch(() => undefined);
     await bus.close();
     redis?.disconnect();
@@ -273,11 +315,29 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
       const address = gateway?.server?.address();
       return address && typeof address === 'object' ? address.port : undefined;
     },
+    healthPort: () => healthServer?.port,
+    readiness,
     async stop() {
+      clearInterval(poolTimer);
+      await healthServer?.close();
       await broker.stop();
       await bus.close();
       await redis?.quit().catch(() => undefined);
       await database.close();
     },
   };
+}
+
+/** Keeps the Postgres pool gauges current (every 5 s). */
+function watchPool(broker: ServiceBroker, database: Database): NodeJS.Timeout {
+  const connection = database.orm.em.getConnection() as unknown as { getNativeClient(): Promise<{ totalCount: number; idleCount: number; waitingCount: number }> };
+  const timer = setInterval(() => {
+    connection.getNativeClient().then((pool) => {
+      broker.metrics.set(PLATFORM_METRICS.poolConnections, pool.totalCount);
+      broker.metrics.set(PLATFORM_METRICS.poolIdle, pool.idleCount);
+      broker.metrics.set(PLATFORM_METRICS.poolWaiting, pool.waitingCount);
+    }, () => undefined);
+  }, 5_000);
+  timer.unref();
+  return timer;
 }

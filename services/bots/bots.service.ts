@@ -18,8 +18,9 @@ import type { MarketData } from '../../libs/market/market-data.ts';
 import type { Clock } from '../../libs/platform/clock.ts';
 import { DEFAULT_RISK, riskRecordOf, riskSettingsFromRecord, type RiskSettingsRecord } from '../../libs/risk/risk-settings.ts';
 import { DEFAULT_STOP_POLICY, type StopPolicy } from '../../libs/execution/stop-policy.ts';
+import type { ExchangeAccountRepository } from '../../libs/db/exchange-account.repository.ts';
 import { resolveStrategyParams } from '../../libs/strategies/registry.ts';
-import { callerOf, type CallerMeta } from '../shared/caller.ts';
+import { assertAdmin, callerOf, type CallerMeta } from '../shared/caller.ts';
 import { conflict, invalidField, notFound, unavailable } from '../shared/errors.ts';
 import { botIdParams, createBotParams, listBotsParams, MAXIMUM_AMOUNT, pageParams, updateBotParams } from './bot-schemas.ts';
 import { botDashboardActions } from './bot-dashboard.ts';
@@ -33,6 +34,8 @@ export interface BotsServiceDeps {
   readonly marketData: MarketData;
   readonly clock: Clock;
   readonly newId: () => string;
+  /** Exchange accounts (undefined: disabled); a bot may use only its owner's. */
+  readonly accounts?: ExchangeAccountRepository | undefined;
 }
 
 const DEFAULT_SOURCE = 'simulated';
@@ -50,6 +53,7 @@ interface BotInput {
   risk?: Partial<RiskSettingsRecord>;
   quoteBalance?: string;
   stopPolicy?: StopPolicy;
+  exchangeAccountId?: string | null;
 }
 
 type BotContext<P> = Context<P, CallerMeta>;
@@ -63,8 +67,17 @@ export function createBotsService(deps: BotsServiceDeps): ServiceSchema {
     return new Decimal(value).toFixed();
   }
 
+  /** The exchange a bot's account trades on: paper for null, the owner's account's exchange, or a 422 naming the field. */
+  async function venueOf(userId: string, input: BotInput, current?: BotRow): Promise<{ exchange: string; exchangeAccountId: string | null }> {
+    if (input.exchangeAccountId === undefined) return { exchange: current?.exchange ?? input.exchange ?? 'paper', exchangeAccountId: current?.exchangeAccountId ?? null };
+    if (input.exchangeAccountId === null) return { exchange: 'paper', exchangeAccountId: null };
+    const account = await deps.accounts?.findOwned(userId, input.exchangeAccountId);
+    if (!account) throw invalidField('exchangeAccountId', 'no exchange account of yours has this id (see GET /api/exchange-accounts)');
+    return { exchange: account.exchange, exchangeAccountId: account.id };
+  }
+
   /** Resolves and checks a full configuration: market on its source, strategy parameters, risk. */
-  function configure(input: BotInput, current?: BotRow): BotConfiguration {
+  function configure(input: BotInput, current?: BotRow, venue?: { exchange: string; exchangeAccountId: string | null }): BotConfiguration {
     const marketSource = input.marketSource ?? current?.marketSource ?? DEFAULT_SOURCE;
     const market = input.market ?? current?.market;
     const timeframe = input.timeframe ?? current?.timeframe ?? DEFAULT_TIMEFRAME;
@@ -90,7 +103,7 @@ export function createBotsService(deps: BotsServiceDeps): ServiceSchema {
     if (risk.sizingMode === 'percent-risked' && risk.stopLossPercent === null) throw invalidField('risk.sizingMode', 'percent-risked sizing needs a stop-loss: set risk.stopLossPercent');
     return {
       name: input.name ?? current?.name ?? '',
-      exchange: input.exchange ?? current?.exchange ?? 'paper',
+      exchange: venue?.exchange ?? input.exchange ?? current?.exchange ?? 'paper',
       marketSource,
       market,
       timeframe,
@@ -98,7 +111,7 @@ export function createBotsService(deps: BotsServiceDeps): ServiceSchema {
       strategyParams: { ...params.params },
       risk,
       initialBalance: input.quoteBalance !== undefined ? positiveAmount('quoteBalance', input.quoteBalance) : (current?.initialBalance ?? DEFAULT_BALANCE),
-      exchangeAccountId: current?.exchangeAccountId ?? null,
+      exchangeAccountId: venue ? venue.exchangeAccountId : (current?.exchangeAccountId ?? null),
       stopPolicy: input.stopPolicy ?? current?.stopPolicy ?? DEFAULT_STOP_POLICY,
     };
   }
@@ -157,6 +170,25 @@ export function createBotsService(deps: BotsServiceDeps): ServiceSchema {
     };
   }
 
+  /** A lifecycle command another service applies with a reason (no caller; a refused one changes nothing). */
+  function internalCommand(name: 'fail' | 'pause', message: string) {
+    return {
+      visibility: 'public' as const,
+      params: { botId: 'uuid', reason: { type: 'string', max: 2000 } },
+      async handler(this: { logger: { warn(details: object, text: string): void } }, ctx: Context<{ botId: string; reason: string }>) {
+        try {
+          const bot = await deps.bots.applyCommand(undefined, ctx.params.botId, name, now(), { reason: ctx.params.reason });
+          this.logger.warn({ botId: bot.id, reason: ctx.params.reason }, message);
+          announce(ctx, bot);
+          return { status: bot.status };
+        } catch (error) {
+          if (error instanceof LifecycleRefusedError || error instanceof BotNotFoundError) return { status: 'unchanged' };
+          throw error;
+        }
+      },
+    };
+  }
+
   return {
     name: SERVICES.bots,
     actions: {
@@ -165,7 +197,7 @@ export function createBotsService(deps: BotsServiceDeps): ServiceSchema {
         async handler(ctx: BotContext<BotInput & { name: string }>) {
           const caller = callerOf(ctx);
           await prepareSource(ctx.params.marketSource ?? DEFAULT_SOURCE);
-          const configuration = configure(ctx.params);
+          const configuration = configure(ctx.params, undefined, await venueOf(caller.id, ctx.params));
           const bot = await deps.bots.create(caller.id, deps.newId(), configuration, now());
           announce(ctx, bot);
           return botView(bot);
@@ -198,7 +230,7 @@ export function createBotsService(deps: BotsServiceDeps): ServiceSchema {
             return botView(renamed);
           }
           await prepareSource(ctx.params.marketSource ?? current.marketSource);
-          const configuration = configure({ ...ctx.params, name: name ?? current.name }, current);
+          const configuration = configure({ ...ctx.params, name: name ?? current.name }, current, await venueOf(caller.id, ctx.params, current));
           const bot = await lifecycle(() =>
             deps.bots.applyCommand(caller.id, id, 'reconfigure', now(), {
               change: (row) => Object.assign(row, configuration),
@@ -215,6 +247,44 @@ export function createBotsService(deps: BotsServiceDeps): ServiceSchema {
           const bot = await lifecycle(() => deps.bots.applyCommand(caller.id, ctx.params.id, 'delete', now()));
           announce(ctx, bot);
           return { id: bot.id, deleted: true };
+        },
+      },
+      // Operators' actions (the REPL): every user's bots. Mesh-only (never routed by the
+      // gateway); a call carrying a user must come from an admin.
+      [ACTION.bots.operatorList]: {
+        visibility: 'public',
+        params: {
+          $$strict: true,
+          ownerEmail: { type: 'email', max: 254, optional: true },
+          status: { type: 'enum', values: ['created', 'running', 'paused', 'stopped', 'error'], optional: true },
+          limit: { type: 'number', integer: true, min: 1, max: 10_000, optional: true, convert: true },
+        },
+        async handler(ctx: BotContext<{ ownerEmail?: string; status?: string; limit?: number }>) {
+          if (ctx.meta.user) assertAdmin(ctx);
+          const bots = await deps.bots.listForOperator({ ownerEmail: ctx.params.ownerEmail, status: ctx.params.status }, ctx.params.limit ?? 200);
+          return { items: bots.map((bot) => ({ ...botView(bot), userId: bot.userId, ownerEmail: bot.ownerEmail })) };
+        },
+      },
+      [ACTION.bots.operatorShow]: {
+        visibility: 'public',
+        params: { $$strict: true, id: { type: 'uuid' }, decisions: { type: 'number', integer: true, min: 1, max: 100, optional: true, convert: true } },
+        async handler(ctx: BotContext<{ id: string; decisions?: number }>) {
+          if (ctx.meta.user) assertAdmin(ctx);
+          const bot = await deps.bots.findAny(ctx.params.id);
+          if (!bot) throw notFound('bot');
+          const decisions = await deps.history.decisions(bot.id, { limit: ctx.params.decisions ?? 10 }, decisionView);
+          return { bot: { ...botView(bot), userId: bot.userId }, decisions: decisions.items };
+        },
+      },
+      [ACTION.bots.operatorCommand]: {
+        visibility: 'public',
+        params: { $$strict: true, id: { type: 'uuid' }, command: { type: 'enum', values: ['pause', 'start', 'stop'] }, reason: { type: 'string', min: 3, max: 200 } },
+        async handler(ctx: BotContext<{ id: string; command: 'pause' | 'start' | 'stop'; reason: string }>) {
+          if (ctx.meta.user) assertAdmin(ctx);
+          const bot = await lifecycle(() => deps.bots.applyCommand(undefined, ctx.params.id, ctx.params.command, now(), { reason: `operator: ${ctx.params.reason}` }));
+          this.logger.info({ botId: bot.id, userId: bot.userId, command: ctx.params.command, requestId: ctx.meta.requestId }, 'operator changed a bot');
+          announce(ctx, bot);
+          return botView(bot);
         },
       },
       [ACTION.bots.start]: command('start'),
@@ -268,21 +338,8 @@ export function createBotsService(deps: BotsServiceDeps): ServiceSchema {
           return deps.bots.scheduled(ctx.params.marketSource);
         },
       },
-      [ACTION.bots.markFailed]: {
-        visibility: 'public',
-        params: { botId: 'uuid', reason: { type: 'string', max: 2000 } },
-        async handler(ctx: Context<{ botId: string; reason: string }>) {
-          try {
-            const bot = await deps.bots.applyCommand(undefined, ctx.params.botId, 'fail', now(), { reason: ctx.params.reason });
-            this.logger.warn({ botId: bot.id, reason: ctx.params.reason }, 'bot stopped with an error');
-            announce(ctx, bot);
-            return { status: bot.status };
-          } catch (error) {
-            if (error instanceof LifecycleRefusedError || error instanceof BotNotFoundError) return { status: 'unchanged' };
-            throw error;
-          }
-        },
-      },
+      [ACTION.bots.markFailed]: internalCommand('fail', 'bot stopped with an error'),
+      [ACTION.bots.markPaused]: internalCommand('pause', 'bot paused: it cannot go on'),
       [ACTION.bots.dailyReset]: {
         visibility: 'public',
         params: { day: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } },

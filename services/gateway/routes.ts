@@ -6,7 +6,7 @@ import { ACTIONS } from '../../libs/contracts/actions.ts';
 
 export const API_PREFIX = '/api';
 
-export const GATEWAY_ACTIONS = { health: 'gateway.health', openapi: 'gateway.openapi', events: 'gateway.events' } as const;
+export const GATEWAY_ACTIONS = { health: 'gateway.health', ready: 'gateway.ready', openapi: 'gateway.openapi', events: 'gateway.events' } as const;
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -37,6 +37,7 @@ export interface RouteSpec {
 
 export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/health', action: GATEWAY_ACTIONS.health, public: true, summary: 'Liveness of the gateway and the services it sees', tag: 'operations', response: 'Health' },
+  { method: 'GET', path: '/ready', action: GATEWAY_ACTIONS.ready, public: true, summary: 'Readiness: Postgres, migrations, NATS and Redis (those configured) reachable; 503 when not', tag: 'operations', response: 'Readiness' },
   { method: 'GET', path: '/openapi.json', action: GATEWAY_ACTIONS.openapi, public: true, summary: 'This API description (OpenAPI 3.1)', tag: 'operations', response: 'OpenApiDocument' },
   {
     method: 'GET', path: '/events', action: GATEWAY_ACTIONS.events, summary: "Server-Sent Events: the caller's bot events (bot.changed, bot.decision, bot.order, bot.fill, bot.protection) as they happen; reconnect with Last-Event-ID to resume", tag: 'events', response: 'EventStream',
@@ -72,6 +73,9 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/backtests', action: ACTIONS.strategy.listBacktests, summary: "The caller's backtests, newest first", tag: 'backtests', response: 'BacktestList' },
   { method: 'POST', path: '/backtests', action: ACTIONS.strategy.createBacktest, summary: 'Queue a backtest (it runs on a worker thread)', tag: 'backtests', status: 202, response: 'Backtest', location: '/backtests/{id}' },
   { method: 'GET', path: '/backtests/:id', action: ACTIONS.strategy.getBacktest, summary: 'A backtest: status, progress and, once completed, its report', tag: 'backtests', response: 'Backtest' },
+  { method: 'GET', path: '/exchange-accounts', action: ACTIONS.execution.listExchangeAccounts, summary: 'Your exchange accounts (masked keys, never the keys)', tag: 'exchange accounts', response: 'ExchangeAccountList' },
+  { method: 'POST', path: '/exchange-accounts', action: ACTIONS.execution.createExchangeAccount, summary: 'Add exchange API keys (checked with a balance call, stored sealed; use keys without withdrawal rights)', tag: 'exchange accounts', status: 201, response: 'ExchangeAccount', location: '/exchange-accounts' },
+  { method: 'DELETE', path: '/exchange-accounts/:id', action: ACTIONS.execution.removeExchangeAccount, summary: 'Remove an exchange account no bot uses', tag: 'exchange accounts', response: 'Deleted' },
   { method: 'GET', path: '/backtests/:id/chart', action: ACTIONS.strategy.backtestChart, summary: "Chart of a completed backtest: its candles, indicators, entries and exits, equity", tag: 'backtests', response: 'Chart' },
   { method: 'GET', path: '/risk-limits', action: ACTIONS.risk.limits, summary: 'Your limits across all your bots: daily loss and exposure per market', tag: 'risk', response: 'RiskLimits' },
   { method: 'PUT', path: '/risk-limits', action: ACTIONS.risk.setLimits, summary: 'Set your limits across all your bots (null removes one)', tag: 'risk', response: 'RiskLimits' },
