@@ -6,6 +6,8 @@
 import type { BrokerOptions } from 'moleculer';
 import type { Config } from './libs/platform/config.ts';
 import type { Logger } from './libs/platform/logger.ts';
+import { callLoggingMiddleware } from './services/shared/call-logging.ts';
+import { platformMetricsMiddleware } from './services/shared/platform-metrics.ts';
 
 export interface BrokerWiring {
   readonly config: Config;
@@ -55,7 +57,15 @@ export function brokerOptions({ config, logger, nodeID }: BrokerWiring): BrokerO
     requestTimeout: 10_000,
     retryPolicy: { enabled: false },
     validator: true,
-    metrics: { enabled: false },
+    // With METRICS_PORT, Prometheus scrapes this process at :METRICS_PORT/metrics; without it no metric is kept.
+    metrics: config.metricsPort === undefined
+      ? { enabled: false }
+      : {
+          enabled: true,
+          // Every series is labelled with the namespace and node id (the reporter's default labels).
+          reporter: [{ type: 'Prometheus', options: { port: config.metricsPort, path: '/metrics' } }],
+        },
+    middlewares: [platformMetricsMiddleware(), callLoggingMiddleware()],
     tracking: { enabled: true, shutdownTimeout: 10_000 },
     // Calls are retried by callers that know they are idempotent, never blindly by the broker.
     circuitBreaker: { enabled: false },

@@ -13,7 +13,9 @@ import { connectJetStreamBus } from '../libs/bus/jetstream-bus.ts';
 import { STREAMS } from '../libs/contracts/streams.ts';
 import type { StreamPayloads } from '../libs/contracts/streams.ts';
 import { BotRepository } from '../libs/db/bot.repository.ts';
-import { migrateDatabase, openDatabase, type Database } from '../libs/db/database.ts';
+import { migrateDatabase, openDatabase, pendingMigrations, type Database } from '../libs/db/database.ts';
+import { checkReadiness, startHealthServer, type Probes, type Readiness } from '../libs/platform/readiness.ts';
+import { PLATFORM_METRICS } from './shared/platform-metrics.ts';
 import { FleetRepository } from '../libs/db/fleet.repository.ts';
 import { HistoryRepository } from '../libs/db/history.repository.ts';
 import { MarketClockRepository } from '../libs/db/market-clock.repository.ts';
@@ -121,9 +123,10 @@ export interface MeshOptions {
   readonly nodeID?: string;
   /**
    * Fine-tuning for tests: scheduler pass interval, how many late candles a scheduler pass
-   * still publishes a tick for (the rest are caught up by the strategy), and outbox sweep timings.
+   * still publishes a tick for (the rest are caught up by the strategy), outbox sweep timings,
+   * and the failed sign-ins allowed per address (50 unless given).
    */
-  readonly tuning?: { schedulerStepMs?: number; schedulerBackfill?: number; sweepIntervalMs?: number; sweepAfterMs?: number };
+  readonly tuning?: { schedulerStepMs?: number; schedulerBackfill?: number; sweepIntervalMs?: number; sweepAfterMs?: number; loginFailuresPerAddress?: number };
 }
 
 export interface Mesh {
@@ -136,6 +139,10 @@ export interface Mesh {
   readonly redis: Redis | undefined;
   /** Port the gateway listens on (when it runs here). */
   port(): number | undefined;
+  /** Port of the HEALTH_PORT server (when configured). */
+  healthPort(): number | undefined;
+  /** Postgres, migrations, NATS and Redis (those configured), each checked now. */
+  readiness(): Promise<Readiness>;
   stop(): Promise<void>;
 }
 
@@ -204,6 +211,18 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
   const exchanges = createExchangeRegistry();
   const tuning = options.tuning ?? {};
 
+  // Orchestrators' view of this process: every dependency it needs, checked on demand.
+  const probes: Probes = {
+    postgres: async () => { await database.em().getConnection().execute('select 1'); },
+    migrations: async () => {
+      const pending = await pendingMigrations(database);
+      if (pending.length > 0) throw new Error(`migrations not applied: ${pending.join(', ')}`);
+    },
+    ...(config.natsUrl ? { nats: async () => { if (!(broker.transit as { connected?: boolean } | undefined)?.connected) throw new Error('not connected to NATS'); } } : {}),
+    ...(redis ? { redis: async () => { await redis.ping(); } } : {}),
+  };
+  const readiness = () => checkReadiness(probes);
+
   const factories: Record<MeshServiceName, () => ServiceSchema[]> = {
     gateway: () => {
       const tokens = createTokenSigner(config.jwtSecret, TOKEN_LIFETIME_SECONDS);
@@ -214,12 +233,14 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
       };
       // The resume window is real time, whatever clock the trading runs on.
       const journalOptions = { ...DEFAULT_JOURNAL_OPTIONS, now: systemClock.now };
-      const throttle = { account: createLimiter(LOGIN_THROTTLE.account, limiterStore), address: createLimiter(LOGIN_THROTTLE.address, limiterStore) };
+      const addressThrottle = { ...LOGIN_THROTTLE.address, points: tuning.loginFailuresPerAddress ?? LOGIN_THROTTLE.address.points };
+      const throttle = { account: createLimiter(LOGIN_THROTTLE.account, limiterStore), address: createLimiter(addressThrottle, limiterStore) };
       return [
         createGatewayService({
           port: config.port, tokens, clock, version: packageVersion(), webRoot: DEFAULT_WEB_ROOT, trustProxy: config.trustProxy, rateLimits, audit,
           journal: redis ? createRedisJournal(redis, config.redisPrefix, journalOptions) : createMemoryJournal(journalOptions),
           nodeId: () => broker.nodeID,
+          readiness,
         }),
         createAuthService({ users: new UserRepository(database), refreshTokens: new RefreshTokenRepository(database), tokens, throttle, clock, newId }),
         createAuditService({ audit, clock }),
@@ -256,9 +277,20 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
   const broker = new ServiceBroker(brokerOptions({ config, logger, ...(options.nodeID ? { nodeID: options.nodeID } : {}) }));
   for (const name of options.services) for (const schema of factories[name]()) broker.createService(schema);
   if (options.services.some((name) => BUS_WORKERS.includes(name))) broker.createService(createBusService({ bus, clock }));
+  let healthServer: { port: number; close(): Promise<void> } | undefined;
+  let poolTimer: NodeJS.Timeout | undefined;
   try {
     await broker.start();
+    if (config.healthPort !== undefined) {
+      healthServer = await startHealthServer({
+        port: config.healthPort,
+        readiness,
+        health: async () => ({ status: 'ok', nodeID: broker.nodeID, services: [...options.services], uptimeSeconds: Math.round(process.uptime()) }),
+      });
+    }
+    if (broker.isMetricsEnabled() && database.kind === 'postgres') poolTimer = watchPool(broker, database);
   } catch (error) {
+    await healthServer?.close();
     await broker.stop().catch(() => undefined);
     await bus.close();
     redis?.disconnect();
@@ -273,11 +305,29 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
       const address = gateway?.server?.address();
       return address && typeof address === 'object' ? address.port : undefined;
     },
+    healthPort: () => healthServer?.port,
+    readiness,
     async stop() {
+      clearInterval(poolTimer);
+      await healthServer?.close();
       await broker.stop();
       await bus.close();
       await redis?.quit().catch(() => undefined);
       await database.close();
     },
   };
+}
+
+/** Keeps the Postgres pool gauges current (every 5 s). */
+function watchPool(broker: ServiceBroker, database: Database): NodeJS.Timeout {
+  const connection = database.orm.em.getConnection() as unknown as { getNativeClient(): Promise<{ totalCount: number; idleCount: number; waitingCount: number }> };
+  const timer = setInterval(() => {
+    connection.getNativeClient().then((pool) => {
+      broker.metrics.set(PLATFORM_METRICS.poolConnections, pool.totalCount);
+      broker.metrics.set(PLATFORM_METRICS.poolIdle, pool.idleCount);
+      broker.metrics.set(PLATFORM_METRICS.poolWaiting, pool.waitingCount);
+    }, () => undefined);
+  }, 5_000);
+  timer.unref();
+  return timer;
 }

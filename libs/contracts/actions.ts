@@ -26,6 +26,7 @@ export const ACTION = {
     decisions: 'decisions', orders: 'orders', trades: 'trades', position: 'position',
     scheduled: 'scheduled', markFailed: 'markFailed', dailyReset: 'dailyReset', markets: 'markets',
     fleet: 'fleet', chart: 'chart',
+    operatorList: 'operatorList', operatorShow: 'operatorShow', operatorCommand: 'operatorCommand',
   },
   strategy: { catalog: 'catalog', createBacktest: 'createBacktest', getBacktest: 'getBacktest', listBacktests: 'listBacktests', backtestChart: 'backtestChart' },
   risk: { approve: 'approve', limits: 'limits', setLimits: 'setLimits', killSwitch: 'killSwitch', setKillSwitch: 'setKillSwitch' },

@@ -14,6 +14,7 @@ import type { Database } from './database.ts';
 import { BotEntity } from './entities/bot.entity.ts';
 import { BotStateEntity } from './entities/bot-state.entity.ts';
 import { PositionEntity } from './entities/position.entity.ts';
+import { UserEntity } from './entities/user.entity.ts';
 
 export type BotRow = InferEntity<typeof BotEntity>;
 
@@ -105,6 +106,27 @@ export class BotRepository {
     return this.#database.em().find(BotEntity, { userId, status: { $ne: 'deleted' } }, { orderBy: { createdAt: 'asc', id: 'asc' }, limit });
   }
 
+  /**
+   * Bots across every user, for operators: optionally one owner's (by email) or one
+   * status, oldest first, each with its owner's email.
+   */
+  async listForOperator(filter: { ownerEmail?: string | undefined; status?: string | undefined }, limit: number): Promise<(BotRow & { ownerEmail: string })[]> {
+    const em = this.#database.em();
+    const owner = filter.ownerEmail === undefined ? undefined : await em.findOne(UserEntity, { email: filter.ownerEmail.toLowerCase() });
+    if (filter.ownerEmail !== undefined && !owner) return [];
+    const bots = await em.find(
+      BotEntity,
+      { status: filter.status === undefined ? { $ne: 'deleted' as BotStatus } : (filter.status as BotStatus), ...(owner ? { userId: owner.id } : {}) },
+      { orderBy: { createdAt: 'asc', id: 'asc' }, limit },
+    );
+    const owners = new Map((await em.find(UserEntity, { id: { $in: [...new Set(bots.map((bot) => bot.userId))] } })).map((user) => [user.id, user.email]));
+    return bots.map((bot) => Object.assign(bot, { ownerEmail: owners.get(bot.userId) ?? '?' }));
+  }
+
+  /** Any user's bot by id (operators), null when missing or deleted. */
+  async findAny(botId: string): Promise<BotRow | null> {
+    return this.#database.em().findOne(BotEntity, { id: botId, status: { $ne: 'deleted' } });
+  }
   /**
    * Runs lifecycle `command` on the user's bot under a row lock; `change` may edit the bot
    * in the same transaction (reconfigure). Throws BotNotFoundError or LifecycleRefusedError.

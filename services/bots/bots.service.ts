@@ -19,7 +19,7 @@ import type { Clock } from '../../libs/platform/clock.ts';
 import { DEFAULT_RISK, riskRecordOf, riskSettingsFromRecord, type RiskSettingsRecord } from '../../libs/risk/risk-settings.ts';
 import { DEFAULT_STOP_POLICY, type StopPolicy } from '../../libs/execution/stop-policy.ts';
 import { resolveStrategyParams } from '../../libs/strategies/registry.ts';
-import { callerOf, type CallerMeta } from '../shared/caller.ts';
+import { assertAdmin, callerOf, type CallerMeta } from '../shared/caller.ts';
 import { conflict, invalidField, notFound, unavailable } from '../shared/errors.ts';
 import { botIdParams, createBotParams, listBotsParams, MAXIMUM_AMOUNT, pageParams, updateBotParams } from './bot-schemas.ts';
 import { botDashboardActions } from './bot-dashboard.ts';
@@ -215,6 +215,44 @@ export function createBotsService(deps: BotsServiceDeps): ServiceSchema {
           const bot = await lifecycle(() => deps.bots.applyCommand(caller.id, ctx.params.id, 'delete', now()));
           announce(ctx, bot);
           return { id: bot.id, deleted: true };
+        },
+      },
+      // Operators' actions (the REPL): every user's bots. Mesh-only (never routed by the
+      // gateway); a call carrying a user must come from an admin.
+      [ACTION.bots.operatorList]: {
+        visibility: 'public',
+        params: {
+          $$strict: true,
+          ownerEmail: { type: 'email', max: 254, optional: true },
+          status: { type: 'enum', values: ['created', 'running', 'paused', 'stopped', 'error'], optional: true },
+          limit: { type: 'number', integer: true, min: 1, max: 10_000, optional: true, convert: true },
+        },
+        async handler(ctx: BotContext<{ ownerEmail?: string; status?: string; limit?: number }>) {
+          if (ctx.meta.user) assertAdmin(ctx);
+          const bots = await deps.bots.listForOperator({ ownerEmail: ctx.params.ownerEmail, status: ctx.params.status }, ctx.params.limit ?? 200);
+          return { items: bots.map((bot) => ({ ...botView(bot), userId: bot.userId, ownerEmail: bot.ownerEmail })) };
+        },
+      },
+      [ACTION.bots.operatorShow]: {
+        visibility: 'public',
+        params: { $$strict: true, id: { type: 'uuid' }, decisions: { type: 'number', integer: true, min: 1, max: 100, optional: true, convert: true } },
+        async handler(ctx: BotContext<{ id: string; decisions?: number }>) {
+          if (ctx.meta.user) assertAdmin(ctx);
+          const bot = await deps.bots.findAny(ctx.params.id);
+          if (!bot) throw notFound('bot');
+          const decisions = await deps.history.decisions(bot.id, { limit: ctx.params.decisions ?? 10 }, decisionView);
+          return { bot: { ...botView(bot), userId: bot.userId }, decisions: decisions.items };
+        },
+      },
+      [ACTION.bots.operatorCommand]: {
+        visibility: 'public',
+        params: { $$strict: true, id: { type: 'uuid' }, command: { type: 'enum', values: ['pause', 'start', 'stop'] }, reason: { type: 'string', min: 3, max: 200 } },
+        async handler(ctx: BotContext<{ id: string; command: 'pause' | 'start' | 'stop'; reason: string }>) {
+          if (ctx.meta.user) assertAdmin(ctx);
+          const bot = await lifecycle(() => deps.bots.applyCommand(undefined, ctx.params.id, ctx.params.command, now(), { reason: `operator: ${ctx.params.reason}` }));
+          this.logger.info({ botId: bot.id, userId: bot.userId, command: ctx.params.command, requestId: ctx.meta.requestId }, 'operator changed a bot');
+          announce(ctx, bot);
+          return botView(bot);
         },
       },
       [ACTION.bots.start]: command('start'),

@@ -22,6 +22,7 @@ import { isAppPage, sendAppPage, webAssetSettings } from './web-ui.ts';
 import { LiveEventHub, MAX_STREAMS_PER_USER } from './live-events.ts';
 import { STREAMED_EVENTS } from '../../libs/contracts/events.ts';
 import type { LiveEventJournal } from '../../libs/platform/live-event-journal.ts';
+import type { Readiness } from '../../libs/platform/readiness.ts';
 
 export interface GatewayServiceDeps {
   readonly port: number;
@@ -40,6 +41,8 @@ export interface GatewayServiceDeps {
   readonly journal: LiveEventJournal;
   /** This process's node id: without a shared journal, each replica must see every event. */
   readonly nodeId: () => string;
+  /** The dependencies' state, for `GET /api/ready`. */
+  readonly readiness: () => Promise<Readiness>;
 }
 
 /** Largest JSON body accepted. */
@@ -264,6 +267,15 @@ export function createGatewayService(deps: GatewayServiceDeps): ServiceSchema {
         async handler(this: { broker: { nodeID: string; registry: { getServiceList(options: object): { name: string }[] } } }) {
           const services = [...new Set(this.broker.registry.getServiceList({ onlyAvailable: true, skipInternal: true }).map((service) => service.name))].sort();
           return { status: 'ok', nodeID: this.broker.nodeID, services, uptimeSeconds: Math.round(process.uptime()) };
+        },
+      },
+      ready: {
+        visibility: 'published',
+        async handler(ctx: Context<unknown, { $statusCode?: number }>) {
+          const readiness = await deps.readiness();
+          // 503 tells an orchestrator to send no traffic here until every check passes.
+          if (readiness.status !== 'ready') ctx.meta.$statusCode = 503;
+          return readiness;
         },
       },
       openapi: {

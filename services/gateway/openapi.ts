@@ -3,7 +3,7 @@
  * schemas of the actions themselves (fastest-validator rules converted to JSON Schema),
  * so the document describes what the API really accepts.
  */
-import { API_PREFIX, ROUTES, type RouteSpec } from './routes.ts';
+import { API_PREFIX, GATEWAY_ACTIONS, ROUTES, type RouteSpec } from './routes.ts';
 
 type JsonSchema = Record<string, unknown>;
 type Rule = string | Record<string, unknown>;
@@ -123,6 +123,10 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
     user: object({ id: text, email: text, role: { enum: ['user', 'admin'] } }),
   }),
   LoggedOut: object({ loggedOut: { const: true } }),
+  Readiness: object({
+    status: { enum: ['ready', 'not-ready'] },
+    checks: { type: 'object', additionalProperties: { type: 'object', required: ['ok'], properties: { ok: { type: 'boolean' }, error: text } } },
+  }),
   EventStream: { type: 'string', description: 'text/event-stream; each data line is the JSON payload of a bot event, which always carries botId and userId' },
   AuditEntry: object({
     id: { type: 'string', format: 'uuid' }, at: time, actorKind: { enum: ['user', 'admin', 'operator', 'anonymous'] },
@@ -264,6 +268,7 @@ const ERROR_RESPONSES: Record<string, string> = {
   '413': 'Request body too large',
   '422': 'A field is invalid; `error.field` names it',
   '500': 'Unexpected failure; `error.requestId` identifies it in the logs',
+  '503': 'A service behind this route is not available right now; retry shortly',
 };
 
 function openApiPath(path: string): string {
@@ -297,6 +302,9 @@ export function buildOpenApiDocument(paramsOf: (action: string) => Record<string
           description: route.stream ? 'An event stream: `id:`, `event:` (the event name) and `data:` (its JSON payload) per event; `event: resync` when events since Last-Event-ID are no longer kept' : 'Success',
           content: { [route.stream ? 'text/event-stream' : 'application/json']: { schema: { $ref: `#/components/schemas/${route.response}` } } },
         },
+        ...(route.action === GATEWAY_ACTIONS.ready
+          ? { '503': { description: 'Not ready: a check failed (each is listed)', content: { 'application/json': { schema: { $ref: '#/components/schemas/Readiness' } } } } }
+          : {}),
         ...Object.fromEntries(
           Object.entries(ERROR_RESPONSES)
             .filter(([status]) => errorApplies(route, status))
@@ -321,6 +329,7 @@ export function buildOpenApiDocument(paramsOf: (action: string) => Record<string
 }
 
 function errorApplies(route: RouteSpec, status: string): boolean {
+  if (status === '503') return route.action !== GATEWAY_ACTIONS.ready;
   if (status === '401' || status === '404') return !route.public || route.path.includes(':');
   if (status === '403') return route.admin === true;
   if (status === '409') return route.method !== 'GET';

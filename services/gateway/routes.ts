@@ -6,7 +6,7 @@ import { ACTIONS } from '../../libs/contracts/actions.ts';
 
 export const API_PREFIX = '/api';
 
-export const GATEWAY_ACTIONS = { health: 'gateway.health', openapi: 'gateway.openapi', events: 'gateway.events' } as const;
+export const GATEWAY_ACTIONS = { health: 'gateway.health', ready: 'gateway.ready', openapi: 'gateway.openapi', events: 'gateway.events' } as const;
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -37,6 +37,7 @@ export interface RouteSpec {
 
 export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/health', action: GATEWAY_ACTIONS.health, public: true, summary: 'Liveness of the gateway and the services it sees', tag: 'operations', response: 'Health' },
+  { method: 'GET', path: '/ready', action: GATEWAY_ACTIONS.ready, public: true, summary: 'Readiness: Postgres, migrations, NATS and Redis (those configured) reachable; 503 when not', tag: 'operations', response: 'Readiness' },
   { method: 'GET', path: '/openapi.json', action: GATEWAY_ACTIONS.openapi, public: true, summary: 'This API description (OpenAPI 3.1)', tag: 'operations', response: 'OpenApiDocument' },
   {
     method: 'GET', path: '/events', action: GATEWAY_ACTIONS.events, summary: "Server-Sent Events: the caller's bot events (bot.changed, bot.decision, bot.order, bot.fill, bot.protection) as they happen; reconnect with Last-Event-ID to resume", tag: 'events', response: 'EventStream',

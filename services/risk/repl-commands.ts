@@ -6,11 +6,13 @@
 import os from 'node:os';
 import type { ServiceBroker } from 'moleculer';
 import { ACTIONS } from '../../libs/contracts/actions.ts';
+import { wordsAfter } from '../shared/repl-arguments.ts';
 import { isKillSwitchMode, KILL_SWITCH_MODES } from '../../libs/risk/kill-switch.ts';
 
 interface KillSwitchArgs {
   mode?: string;
-  reason?: string[];
+  reason?: string | string[];
+  rawCommand?: string;
 }
 
 /** `killswitch` shows the switch; `killswitch <off|entries|all> <reason...>` sets it. */
@@ -19,7 +21,7 @@ export async function killSwitchCommand(broker: ServiceBroker, args: KillSwitchA
     print(JSON.stringify(await broker.call(ACTIONS.risk.killSwitch, {}), null, 2));
     return;
   }
-  const reason = (args.reason ?? []).join(' ').trim();
+  const reason = wordsAfter(args, 2, args.reason).trim();
   if (!isKillSwitchMode(args.mode) || reason.length < 3) {
     print(`usage: killswitch [${KILL_SWITCH_MODES.join('|')} <reason>]  (a reason of 3 characters or more is required)`);
     return;

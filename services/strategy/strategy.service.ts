@@ -17,6 +17,7 @@ import type { Clock } from '../../libs/platform/clock.ts';
 import type { RiskVerdict } from '../../libs/risk/pre-trade-check.ts';
 import { listStrategies } from '../../libs/strategies/registry.ts';
 import { processTick, type TickPorts } from '../../libs/trading/tick-processor.ts';
+import { PLATFORM_METRICS } from '../shared/platform-metrics.ts';
 import { BacktestRunner, DEFAULT_BACKTEST_RUNNER_OPTIONS, type BacktestRunnerOptions } from '../../libs/backtest/backtest-runner.ts';
 import { jobForRequest, resolveBacktestRequest, type BacktestDataContext, type BacktestInput, type BacktestRequest } from '../../libs/backtest/backtest-request.ts';
 import type { BacktestWorkerPool } from '../../libs/backtest/worker-pool.ts';
@@ -157,6 +158,7 @@ export function createStrategyService(deps: StrategyServiceDeps): ServiceSchema 
         // bot's open orders to settle, so the candle is decided on the position they made.
         const lastTry = message.deliveryCount >= (deps.consume?.maxDeliver ?? DEFAULT_MAX_DELIVER);
         const outcome = await processTick(botId, candleTime, ports, { waitForOpenOrders: !lastTry });
+        broker.metrics.increment(PLATFORM_METRICS.ticksProcessed, { result: outcome.skipped ?? 'decided' });
         if (outcome.skipped === 'orders-open') throw new OrdersOpenError(botId);
         if (outcome.records.length === 0) return;
         const userId = outcome.userId;

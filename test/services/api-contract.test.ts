@@ -70,7 +70,7 @@ type TenancyCase =
   | 'stream';
 
 const CASES: Record<string, TenancyCase> = {
-  'GET /health': 'public', 'GET /openapi.json': 'public', 'GET /strategies': 'public', 'GET /markets': 'public',
+  'GET /health': 'public', 'GET /ready': 'public', 'GET /openapi.json': 'public', 'GET /strategies': 'public', 'GET /markets': 'public',
   'GET /events': 'stream',
   'POST /auth/register': 'session', 'POST /auth/login': 'session', 'POST /auth/refresh': 'session', 'POST /auth/logout': 'session', 'POST /auth/password': 'session', 'GET /auth/me': 'own',
   'GET /bots': 'own', 'POST /bots': 'own', 'GET /fleet': 'own',
@@ -80,6 +80,7 @@ const CASES: Record<string, TenancyCase> = {
   'GET /backtests': 'own', 'POST /backtests': 'own', 'GET /backtests/:id': 'resource', 'GET /backtests/:id/chart': 'resource',
   'GET /risk-limits': 'own', 'PUT /risk-limits': 'own',
   'GET /admin/kill-switch': 'admin', 'PUT /admin/kill-switch': 'admin', 'GET /admin/audit': 'admin', 'GET /admin/users': 'admin',
+  'GET /admin/bus/lag': 'admin', 'GET /admin/dead-letters': 'admin', 'POST /admin/dead-letters/:id/replay': 'admin', 'DELETE /admin/dead-letters/:id': 'admin',
 };
 
 function leaksAlice(response: ApiResponse): boolean {
