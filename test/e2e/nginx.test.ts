@@ -10,7 +10,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { buildWebUi, WEB_DIST } from '../../web/build.ts';
 import { ApiClient, eventually, startTestPlatform } from '../support/platform.ts';
 import { assertConsecutive, checkLedger, decisionTimes, startReplayBot, stopAndSettle, waitForTrading } from './trading-session.ts';
@@ -39,6 +39,17 @@ function localConfig(folder: string, gatewayPort: number, listenPort: number): s
   return file;
 }
 
+/** Runs nginx in the foreground on `file` until the test ends, then removes `folder`. */
+function runNginx(t: Test, file: string, folder: string): void {
+  const nginx = spawn(NGINX, ['-c', file, '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const exited = new Promise((resolve) => nginx.once('exit', resolve));
+  t.teardown(async () => {
+    nginx.kill('SIGTERM');
+    await exited;
+    rmSync(folder, { recursive: true, force: true });
+  });
+}
+
 t.test('nginx -t accepts the configuration', async (t) => {
   const folder = mkdtempSync(path.join(os.tmpdir(), 'tradebot-nginx-'));
   t.teardown(() => rmSync(folder, { recursive: true, force: true }));
@@ -54,13 +65,7 @@ t.test('the REST session of a new user runs through a real nginx', async (t) => 
   const folder = mkdtempSync(path.join(os.tmpdir(), 'tradebot-nginx-'));
   const listenPort = await freePort();
   const file = localConfig(folder, Number(new URL(platform.baseUrl).port), listenPort);
-  const nginx = spawn(NGINX, ['-c', file, '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const exited = new Promise((resolve) => nginx.once('exit', resolve));
-  t.teardown(async () => {
-    nginx.kill('SIGTERM');
-    await exited;
-    rmSync(folder, { recursive: true, force: true });
-  });
+  runNginx(t, file, folder);
   const front = new ApiClient(`http://127.0.0.1:${listenPort}`);
   await eventually(async () => ((await front.get('/health').catch(() => undefined))?.status === 200 ? true : undefined), 10_000, 'nginx to serve');
 
@@ -82,13 +87,7 @@ t.test('nginx serves the built web UI as the gateway does: pages are the app, ha
   // The image copies web/dist to nginx's html folder; here nginx reads it where it is built.
   const file = localConfig(folder, 3000, listenPort);
   writeFileSync(file, readFileSync(file, 'utf8').replace('root /usr/share/nginx/html;', `root ${WEB_DIST};`));
-  const nginx = spawn(NGINX, ['-c', file, '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const exited = new Promise((resolve) => nginx.once('exit', resolve));
-  t.teardown(async () => {
-    nginx.kill('SIGTERM');
-    await exited;
-    rmSync(folder, { recursive: true, force: true });
-  });
+  runNginx(t, file, folder);
   const base = `http://127.0.0.1:${listenPort}`;
   await eventually(async () => ((await fetch(`${base}/`).catch(() => undefined))?.status === 200 ? true : undefined), 10_000, 'nginx to serve');
   const index = readFileSync(path.join(WEB_DIST, 'index.html'), 'utf8');
