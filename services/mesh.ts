@@ -21,6 +21,9 @@ import { HistoryRepository } from '../libs/db/history.repository.ts';
 import { MarketClockRepository } from '../libs/db/market-clock.repository.ts';
 import { TradingRepository } from '../libs/db/trading.repository.ts';
 import { RiskRepository } from '../libs/db/risk.repository.ts';
+import { ExchangeAccountRepository } from '../libs/db/exchange-account.repository.ts';
+import { createMemoryRateLimiter, createRedisRateLimiter, type BucketShape } from '../libs/exchange/rate-limiter.ts';
+import { createSecretBox } from '../libs/platform/secret-box.ts';
 import { UserRepository } from '../libs/db/user.repository.ts';
 import { createExchangeRegistry } from '../libs/exchange/exchange-registry.ts';
 import { BacktestRepository } from '../libs/db/backtest.repository.ts';
@@ -109,6 +112,9 @@ export async function createBus(config: Config, logger: Logger, name?: string): 
 export const TOKEN_LIFETIME_SECONDS = 900;
 
 /** Failed sign-ins tolerated per account and per address, and how long a key is then refused. */
+/** Requests per second (and burst) per exchange account: under every major exchange's published limit for a single key. */
+const EXCHANGE_RATE: BucketShape = { ratePerSecond: 10, burst: 10 };
+
 const LOGIN_THROTTLE = {
   account: { name: 'login-account', points: 5, windowSeconds: 15 * 60, blockSeconds: 15 * 60 },
   address: { name: 'login-address', points: 50, windowSeconds: 60 * 60, blockSeconds: 60 * 60 },
@@ -126,7 +132,7 @@ export interface MeshOptions {
    * still publishes a tick for (the rest are caught up by the strategy), outbox sweep timings,
    * and the failed sign-ins allowed per address (50 unless given).
    */
-  readonly tuning?: { schedulerStepMs?: number; schedulerBackfill?: number; sweepIntervalMs?: number; sweepAfterMs?: number; loginFailuresPerAddress?: number };
+  readonly tuning?: { schedulerStepMs?: number; schedulerBackfill?: number; sweepIntervalMs?: number; sweepAfterMs?: number; reconcileIntervalMs?: number; loginFailuresPerAddress?: number };
 }
 
 export interface Mesh {
@@ -208,7 +214,11 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
   const marketData = new MarketData(redis ? sources.map((source) => sharedCandleSource(source, redis, { prefix: config.redisPrefix })) : sources);
   const bots = new BotRepository(database);
   const trading = new TradingRepository(database);
-  const exchanges = createExchangeRegistry();
+  // Exchange accounts: keys sealed under EXCHANGE_SECRETS_KEYS; clients paced per (exchange, API key) across replicas (Redis) or in this process.
+  const accounts = config.exchangeSecretKeys ? new ExchangeAccountRepository(database, createSecretBox(config.exchangeSecretKeys)) : undefined;
+  const exchangeLimiter = redis ? createRedisRateLimiter(redis, config.redisPrefix, EXCHANGE_RATE) : createMemoryRateLimiter(EXCHANGE_RATE);
+  const exchanges = createExchangeRegistry({ live: { account: async (id) => accounts?.credentials(id), urls: config.exchangeUrls, limiter: exchangeLimiter } });
+  const risk = new RiskRepository(database);
   const tuning = options.tuning ?? {};
 
   // Orchestrators' view of this process: every dependency it needs, checked on demand.
@@ -246,7 +256,7 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
         createAuditService({ audit, clock }),
       ];
     },
-    bots: () => [createBotsService({ bots, history: new HistoryRepository(database), fleet: new FleetRepository(database), trading, marketData, clock, newId })],
+    bots: () => [createBotsService({ bots, history: new HistoryRepository(database), fleet: new FleetRepository(database), trading, marketData, clock, newId, accounts })],
     scheduler: () => [
       createSchedulerService({
         bus, bots, clocks: new MarketClockRepository(database), marketData, clock,
@@ -264,10 +274,10 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
         },
       }),
     ],
-    risk: () => [createRiskService({ trading, risk: new RiskRepository(database), exchanges, clock })],
+    risk: () => [createRiskService({ trading, risk, exchanges, clock })],
     execution: () => [
       createExecutionService({
-        bus, trading, exchanges, clock,
+        bus, trading, risk, exchanges, accounts, clock, newId, reconcileIntervalMs: tuning.reconcileIntervalMs ?? config.reconcileIntervalMs,
         ...(tuning.sweepIntervalMs ? { sweepIntervalMs: tuning.sweepIntervalMs } : {}),
         ...(tuning.sweepAfterMs ? { sweepAfterMs: tuning.sweepAfterMs } : {}),
       }),

@@ -58,9 +58,11 @@ export class RiskRepository {
     });
   }
 
-  /** The user's limits, realized profit on the UTC day of `now` and exposure in `market`, across all their bots. */
-  async standing(userId: string, market: string, now: number): Promise<AccountStanding> {
+  /** The user's limits, realized profit on the UTC day of `now` and exposure in `market`, across all their bots; undefined when the user set no limit. */
+  async standing(userId: string, market: string, now: number): Promise<AccountStanding | undefined> {
     const limits = await this.limits(userId);
+    // Most users set no limit: nothing to add up then.
+    if (limits.dailyLossLimit === null && limits.maxExposurePerMarket === null) return undefined;
     const connection = this.#database.em().getConnection();
     const [today] = await connection.execute<{ profit: string | null }[]>(
       `select sum(s.realized_profit_today) as profit from bot_states s join bots b on b.id = s.bot_id where b.user_id = ? and s.trading_day = ?`,

@@ -417,6 +417,19 @@ export class TradingRepository {
     return this.#database.em().find(OrderEntity, { botId, status: { $in: ['open', 'partially_filled'] } });
   }
 
+  /** Bots trading through an exchange account (not deleted), for reconciliation. */
+  async liveBots(): Promise<{ id: string; userId: string; market: string; exchangeAccountId: string; status: string; stopPolicy: string }[]> {
+    const rows = await this.#database.em().find(BotEntity, { exchangeAccountId: { $ne: null }, status: { $ne: 'deleted' } }, { fields: ['id', 'userId', 'market', 'exchangeAccountId', 'status', 'stopPolicy'] });
+    return rows.map((row) => ({ id: row.id, userId: row.userId, market: row.market, exchangeAccountId: row.exchangeAccountId!, status: row.status, stopPolicy: row.stopPolicy }));
+  }
+
+  /** Which of `clientOrderIds` are orders of ours. */
+  async knownClientOrderIds(clientOrderIds: readonly string[]): Promise<Set<string>> {
+    if (clientOrderIds.length === 0) return new Set();
+    const rows = await this.#database.em().find(OrderEntity, { clientOrderId: { $in: [...clientOrderIds] } }, { fields: ['clientOrderId'] });
+    return new Set(rows.map((row) => row.clientOrderId));
+  }
+
   /** Orders committed but not yet submitted since before `olderThan`: the outbox to re-publish. */
   async unsubmittedOrders(olderThan: Date, limit = 1_000): Promise<{ id: string; botId: string }[]> {
     const rows = await this.#database.em().find(OrderEntity, { status: 'pending_submit', createdAt: { $lt: olderThan } }, { fields: ['id', 'botId'], orderBy: { createdAt: 'asc' }, limit });

@@ -11,6 +11,8 @@ import type { Redis } from 'ioredis';
 export interface RateLimiter {
   /** Waits until `cost` requests may be made on `bucket`. */
   acquire(bucket: string, cost?: number): Promise<void>;
+  /** Reserves `cost` requests on `bucket` and says how long to wait before making them (ms). */
+  reserve(bucket: string, cost?: number): Promise<number>;
 }
 
 export interface BucketShape {
@@ -28,16 +30,21 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export function createMemoryRateLimiter(shape: BucketShape): RateLimiter {
   const buckets = new Map<string, { tokens: number; at: number }>();
   const perMs = shape.ratePerSecond / 1000;
-  return {
-    async acquire(bucket, cost = 1) {
+  const limiter: RateLimiter = {
+    async reserve(bucket, cost = 1) {
       const now = Date.now();
       const state = buckets.get(bucket) ?? { tokens: shape.burst, at: now };
       state.tokens = Math.min(shape.burst, state.tokens + (now - state.at) * perMs) - cost;
       state.at = now;
       buckets.set(bucket, state);
-      if (state.tokens < 0) await sleep(Math.ceil(-state.tokens / perMs));
+      return state.tokens < 0 ? Math.ceil(-state.tokens / perMs) : 0;
+    },
+    async acquire(bucket, cost = 1) {
+      const waitMs = await limiter.reserve(bucket, cost);
+      if (waitMs > 0) await sleep(waitMs);
     },
   };
+  return limiter;
 }
 
 // Runs atomically in Redis, on Redis's own clock, so every replica shares one bucket and one time.
@@ -60,10 +67,14 @@ return 0
 
 export function createRedisRateLimiter(redis: Redis, prefix: string, shape: BucketShape): RateLimiter {
   const perMs = shape.ratePerSecond / 1000;
-  return {
+  const limiter: RateLimiter = {
+    async reserve(bucket, cost = 1) {
+      return Number(await redis.eval(TOKEN_BUCKET, 1, `${prefix}:rate-limit:${bucket}`, String(perMs), String(shape.burst), String(cost)));
+    },
     async acquire(bucket, cost = 1) {
-      const waitMs = Number(await redis.eval(TOKEN_BUCKET, 1, `${prefix}:rate-limit:${bucket}`, String(perMs), String(shape.burst), String(cost)));
+      const waitMs = await limiter.reserve(bucket, cost);
       if (waitMs > 0) await sleep(waitMs);
     },
   };
+  return limiter;
 }

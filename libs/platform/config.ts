@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { generateSecretKey, parseSecretKeys, type SecretKey } from './secret-box.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -61,6 +62,12 @@ export interface Config {
   readonly healthPort: number | undefined;
   /** Port of this process's Prometheus /metrics; undefined: metrics are collected but not served. */
   readonly metricsPort: number | undefined;
+  /** Keys that seal exchange API secrets (newest seals); undefined: exchange accounts are disabled. */
+  readonly exchangeSecretKeys: readonly SecretKey[] | undefined;
+  /** Base URLs replacing an exchange's API URLs, per ccxt exchange id (a stub in tests, a proxy in operations). */
+  readonly exchangeUrls: Readonly<Record<string, string>>;
+  /** How often live orders and bots are reconciled with their exchanges. */
+  readonly reconcileIntervalMs: number;
 }
 
 /** A configuration problem, naming the variable. */
@@ -216,6 +223,56 @@ function jwtSecret(env: Env, dataDir: string, embedded: boolean): string {
   return secret;
 }
 
+/**
+ * Keys sealing exchange secrets: EXCHANGE_SECRETS_KEYS ("1:<base64>,2:<base64>"), or the
+ * file EXCHANGE_SECRETS_KEYS_FILE names (one per line). Neither in embedded mode: one key
+ * generated once into the data folder (like the JWT secret). Neither with an external
+ * database: undefined, and creating exchange accounts answers that they are disabled.
+ */
+function exchangeSecretKeys(env: Env, dataDir: string, embedded: boolean): readonly SecretKey[] | undefined {
+  const parse = (variable: string, raw: string) => {
+    try {
+      return parseSecretKeys(raw);
+    } catch (error) {
+      throw new ConfigError(variable, (error as Error).message);
+    }
+  };
+  const given = text(env, 'EXCHANGE_SECRETS_KEYS');
+  if (given !== undefined) return parse('EXCHANGE_SECRETS_KEYS', given);
+  const file = text(env, 'EXCHANGE_SECRETS_KEYS_FILE');
+  if (file !== undefined) {
+    let raw: string;
+    try {
+      raw = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new ConfigError('EXCHANGE_SECRETS_KEYS_FILE', `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+    }
+    return parse('EXCHANGE_SECRETS_KEYS_FILE', raw);
+  }
+  if (!embedded) return undefined;
+  const generated = path.join(dataDir, 'exchange-secrets-keys');
+  try {
+    return parse('EXCHANGE_SECRETS_KEYS_FILE', readFileSync(generated, 'utf8'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(generated, `${generateSecretKey(1)}\n`, { mode: 0o600, flag: 'wx' });
+  return parse('EXCHANGE_SECRETS_KEYS_FILE', readFileSync(generated, 'utf8'));
+}
+
+/** "binance=http://127.0.0.1:9000,kraken=https://proxy" into a map of exchange id to base URL. */
+function exchangeUrls(env: Env, variable: string): Readonly<Record<string, string>> {
+  const raw = text(env, variable);
+  if (raw === undefined) return {};
+  const entries = raw.split(',').map((entry) => entry.trim()).filter(Boolean).map((entry) => {
+    const match = /^([a-z][a-z0-9]{1,31})=(https?:\/\/\S+)$/.exec(entry);
+    if (!match) throw new ConfigError(variable, `must be <exchange>=<url> pairs separated by commas, such as binance=http://127.0.0.1:9000; got ${JSON.stringify(entry)}`);
+    return [match[1]!, match[2]!.replace(/\/$/, '')] as const;
+  });
+  return Object.fromEntries(entries);
+}
+
 /** Reads and checks the configuration; throws ConfigError on the first bad variable. */
 export function loadConfig(env: Env = process.env, options: { isTerminal?: boolean } = {}): Config {
   const dataDir = path.resolve(text(env, 'DATA_DIR') ?? 'data');
@@ -252,6 +309,9 @@ export function loadConfig(env: Env = process.env, options: { isTerminal?: boole
     rateLimitPerAddress: integer(env, 'RATE_LIMIT_PER_ADDRESS', 2_400, 1, 1_000_000),
     healthPort: optionalPort(env, 'HEALTH_PORT'),
     metricsPort: optionalPort(env, 'METRICS_PORT'),
+    exchangeSecretKeys: exchangeSecretKeys(env, dataDir, databaseUrl === undefined),
+    exchangeUrls: exchangeUrls(env, 'EXCHANGE_URLS'),
+    reconcileIntervalMs: integer(env, 'RECONCILE_INTERVAL_MS', 15_000, 100, 3_600_000),
   };
 }
 

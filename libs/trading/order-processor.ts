@@ -22,6 +22,8 @@ export interface OrderPorts {
   exchangeFor(botId: string): Promise<ExchangeClient>;
   applySubmission(orderId: string, report: { exchangeOrderId: string; status: OrderStatus; fills: readonly Fill[]; statusReason?: string }, now: Date): Promise<{ applied: boolean; fills: { fill: Fill; realizedProfit: Decimal }[] }>;
   now(): Date;
+  /** Why no new order may go out at all right now (the kill switch in mode `all`), or undefined. */
+  haltedReason?(): Promise<string | undefined>;
   /** Live trading only (an exchange with `live` operations). */
   live?: LiveOrderPorts;
 }
@@ -52,6 +54,14 @@ const LOOKUP_MARGIN_MS = 60_000;
 export async function processOrder(orderId: string, ports: OrderPorts): Promise<OrderOutcome> {
   const order = await ports.findOrder(orderId);
   if (!order) return { status: 'missing', fills: [] };
+  if (order.status === 'pending_submit' && order.submitAttempts === 0 && ports.haltedReason) {
+    // An order committed just before an operator halted everything is not sent: it is refused with the operator's reason.
+    const halted = await ports.haltedReason();
+    if (halted !== undefined) {
+      const result = await ports.applySubmission(orderId, { exchangeOrderId: '', status: 'rejected', fills: [], statusReason: halted }, ports.now());
+      return result.applied ? { status: 'rejected', fills: [], order } : { status: 'already-processed', fills: [], order };
+    }
+  }
   const exchange = await ports.exchangeFor(order.botId);
   if (exchange.live !== undefined && ports.live !== undefined) return processLiveOrder(order, exchange, ports.live, ports.now);
   if (order.status !== 'pending_submit') return { status: 'already-processed', fills: [], order };

@@ -72,6 +72,7 @@ const botFields = {
   strategy: strategySchema,
   risk: riskSchema,
   quoteBalance: { ...amount('Starting paper balance in quote currency (default "1000").'), optional: true },
+  exchangeAccountId: { type: 'uuid', nullable: true, optional: true, description: 'Your exchange account to trade on (see /api/exchange-accounts); null or absent: paper trading.' },
   stopPolicy: { type: 'enum', values: [...STOP_POLICIES], optional: true, description: 'On stop: cancel the bot\'s open exchange orders (cancel-orders, default) or leave them working (leave-orders).' },
 };
 

@@ -18,6 +18,7 @@ import type { MarketData } from '../../libs/market/market-data.ts';
 import type { Clock } from '../../libs/platform/clock.ts';
 import { DEFAULT_RISK, riskRecordOf, riskSettingsFromRecord, type RiskSettingsRecord } from '../../libs/risk/risk-settings.ts';
 import { DEFAULT_STOP_POLICY, type StopPolicy } from '../../libs/execution/stop-policy.ts';
+import type { ExchangeAccountRepository } from '../../libs/db/exchange-account.repository.ts';
 import { resolveStrategyParams } from '../../libs/strategies/registry.ts';
 import { assertAdmin, callerOf, type CallerMeta } from '../shared/caller.ts';
 import { conflict, invalidField, notFound, unavailable } from '../shared/errors.ts';
@@ -33,6 +34,8 @@ export interface BotsServiceDeps {
   readonly marketData: MarketData;
   readonly clock: Clock;
   readonly newId: () => string;
+  /** Exchange accounts (undefined: disabled); a bot may use only its owner's. */
+  readonly accounts?: ExchangeAccountRepository | undefined;
 }
 
 const DEFAULT_SOURCE = 'simulated';
@@ -50,6 +53,7 @@ interface BotInput {
   risk?: Partial<RiskSettingsRecord>;
   quoteBalance?: string;
   stopPolicy?: StopPolicy;
+  exchangeAccountId?: string | null;
 }
 
 type BotContext<P> = Context<P, CallerMeta>;
@@ -63,8 +67,17 @@ export function createBotsService(deps: BotsServiceDeps): ServiceSchema {
     return new Decimal(value).toFixed();
   }
 
+  /** The exchange a bot's account trades on: paper for null, the owner's account's exchange, or a 422 naming the field. */
+  async function venueOf(userId: string, input: BotInput, current?: BotRow): Promise<{ exchange: string; exchangeAccountId: string | null }> {
+    if (input.exchangeAccountId === undefined) return { exchange: current?.exchange ?? input.exchange ?? 'paper', exchangeAccountId: current?.exchangeAccountId ?? null };
+    if (input.exchangeAccountId === null) return { exchange: 'paper', exchangeAccountId: null };
+    const account = await deps.accounts?.findOwned(userId, input.exchangeAccountId);
+    if (!account) throw invalidField('exchangeAccountId', 'no exchange account of yours has this id (see GET /api/exchange-accounts)');
+    return { exchange: account.exchange, exchangeAccountId: account.id };
+  }
+
   /** Resolves and checks a full configuration: market on its source, strategy parameters, risk. */
-  function configure(input: BotInput, current?: BotRow): BotConfiguration {
+  function configure(input: BotInput, current?: BotRow, venue?: { exchange: string; exchangeAccountId: string | null }): BotConfiguration {
     const marketSource = input.marketSource ?? current?.marketSource ?? DEFAULT_SOURCE;
     const market = input.market ?? current?.market;
     const timeframe = input.timeframe ?? current?.timeframe ?? DEFAULT_TIMEFRAME;
@@ -90,7 +103,7 @@ export function createBotsService(deps: BotsServiceDeps): ServiceSchema {
     if (risk.sizingMode === 'percent-risked' && risk.stopLossPercent === null) throw invalidField('risk.sizingMode', 'percent-risked sizing needs a stop-loss: set risk.stopLossPercent');
     return {
       name: input.name ?? current?.name ?? '',
-      exchange: input.exchange ?? current?.exchange ?? 'paper',
+      exchange: venue?.exchange ?? input.exchange ?? current?.exchange ?? 'paper',
       marketSource,
       market,
       timeframe,
@@ -98,7 +111,7 @@ export function createBotsService(deps: BotsServiceDeps): ServiceSchema {
       strategyParams: { ...params.params },
       risk,
       initialBalance: input.quoteBalance !== undefined ? positiveAmount('quoteBalance', input.quoteBalance) : (current?.initialBalance ?? DEFAULT_BALANCE),
-      exchangeAccountId: current?.exchangeAccountId ?? null,
+      exchangeAccountId: venue ? venue.exchangeAccountId : (current?.exchangeAccountId ?? null),
       stopPolicy: input.stopPolicy ?? current?.stopPolicy ?? DEFAULT_STOP_POLICY,
     };
   }
@@ -157,6 +170,25 @@ export function createBotsService(deps: BotsServiceDeps): ServiceSchema {
     };
   }
 
+  /** A lifecycle command another service applies with a reason (no caller; a refused one changes nothing). */
+  function internalCommand(name: 'fail' | 'pause', message: string) {
+    return {
+      visibility: 'public' as const,
+      params: { botId: 'uuid', reason: { type: 'string', max: 2000 } },
+      async handler(this: { logger: { warn(details: object, text: string): void } }, ctx: Context<{ botId: string; reason: string }>) {
+        try {
+          const bot = await deps.bots.applyCommand(undefined, ctx.params.botId, name, now(), { reason: ctx.params.reason });
+          this.logger.warn({ botId: bot.id, reason: ctx.params.reason }, message);
+          announce(ctx, bot);
+          return { status: bot.status };
+        } catch (error) {
+          if (error instanceof LifecycleRefusedError || error instanceof BotNotFoundError) return { status: 'unchanged' };
+          throw error;
+        }
+      },
+    };
+  }
+
   return {
     name: SERVICES.bots,
     actions: {
@@ -165,7 +197,7 @@ export function createBotsService(deps: BotsServiceDeps): ServiceSchema {
         async handler(ctx: BotContext<BotInput & { name: string }>) {
           const caller = callerOf(ctx);
           await prepareSource(ctx.params.marketSource ?? DEFAULT_SOURCE);
-          const configuration = configure(ctx.params);
+          const configuration = configure(ctx.params, undefined, await venueOf(caller.id, ctx.params));
           const bot = await deps.bots.create(caller.id, deps.newId(), configuration, now());
           announce(ctx, bot);
           return botView(bot);
@@ -198,7 +230,7 @@ export function createBotsService(deps: BotsServiceDeps): ServiceSchema {
             return botView(renamed);
           }
           await prepareSource(ctx.params.marketSource ?? current.marketSource);
-          const configuration = configure({ ...ctx.params, name: name ?? current.name }, current);
+          const configuration = configure({ ...ctx.params, name: name ?? current.name }, current, await venueOf(caller.id, ctx.params, current));
           const bot = await lifecycle(() =>
             deps.bots.applyCommand(caller.id, id, 'reconfigure', now(), {
               change: (row) => Object.assign(row, configuration),
@@ -306,21 +338,8 @@ export function createBotsService(deps: BotsServiceDeps): ServiceSchema {
           return deps.bots.scheduled(ctx.params.marketSource);
         },
       },
-      [ACTION.bots.markFailed]: {
-        visibility: 'public',
-        params: { botId: 'uuid', reason: { type: 'string', max: 2000 } },
-        async handler(ctx: Context<{ botId: string; reason: string }>) {
-          try {
-            const bot = await deps.bots.applyCommand(undefined, ctx.params.botId, 'fail', now(), { reason: ctx.params.reason });
-            this.logger.warn({ botId: bot.id, reason: ctx.params.reason }, 'bot stopped with an error');
-            announce(ctx, bot);
-            return { status: bot.status };
-          } catch (error) {
-            if (error instanceof LifecycleRefusedError || error instanceof BotNotFoundError) return { status: 'unchanged' };
-            throw error;
-          }
-        },
-      },
+      [ACTION.bots.markFailed]: internalCommand('fail', 'bot stopped with an error'),
+      [ACTION.bots.markPaused]: internalCommand('pause', 'bot paused: it cannot go on'),
       [ACTION.bots.dailyReset]: {
         visibility: 'public',
         params: { day: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } },

@@ -158,6 +158,8 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
     createdAt: time,
     updatedAt: time,
   }),
+  ExchangeAccount: { type: 'object', required: ['id', 'exchange', 'label', 'maskedApiKey', 'sandbox', 'createdAt'], properties: { id: { type: 'string', format: 'uuid' }, exchange: text, label: text, maskedApiKey: text, sandbox: { type: 'boolean' }, createdAt: time, advice: text } },
+  ExchangeAccountList: object({ items: { type: 'array', items: { $ref: '#/components/schemas/ExchangeAccount' } } }),
   RiskLimits: object({ dailyLossLimit: nullableDecimal, maxExposurePerMarket: nullableDecimal, updatedAt: { type: ['string', 'null'], format: 'date-time' } }),
   KillSwitch: object({ mode: { enum: ['off', 'entries', 'all'] }, reason: nullableText, changedBy: nullableText, changedAt: { type: ['string', 'null'], format: 'date-time' } }),
   BusLag: object({

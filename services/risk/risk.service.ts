@@ -74,13 +74,18 @@ export function createRiskService(deps: RiskServiceDeps): ServiceSchema {
           const { bot } = context;
           const now = ctx.params.candleTime ?? deps.clock.now();
           const venue = deps.exchanges.venueFor(bot.exchange);
+          const settings = riskSettingsFromRecord(bot.risk);
+          const { protections } = settings;
+          const anyProtection = protections.cooldownMinutes !== null || protections.stopLossGuard !== null || protections.maxDrawdown !== null || protections.lowProfit !== null;
+          // Only entries meet protections and user limits; exits need neither read.
+          const entry = ctx.params.side === 'buy';
           const [killSwitch, tradingBlocked, exits, account] = await Promise.all([
             deps.risk.killSwitch(),
             bot.exchangeAccountId ? deps.risk.reconciliationBlock(bot.id) : Promise.resolve(undefined),
-            deps.risk.recentExits(bot.id),
-            deps.risk.standing(bot.userId, bot.market, now),
+            entry && anyProtection ? deps.risk.recentExits(bot.id) : Promise.resolve(undefined),
+            entry ? deps.risk.standing(bot.userId, bot.market, now) : Promise.resolve(undefined),
           ]);
-          const verdict = approveIntent({ side: ctx.params.side, reason: ctx.params.reason }, riskSettingsFromRecord(bot.risk), {
+          const verdict = approveIntent({ side: ctx.params.side, reason: ctx.params.reason }, settings, {
             position: context.position,
             balances: context.balances,
             price: new Decimal(ctx.params.price),
@@ -91,9 +96,9 @@ export function createRiskService(deps: RiskServiceDeps): ServiceSchema {
             now,
             killSwitch,
             ...(tradingBlocked !== undefined ? { tradingBlocked } : {}),
-            exits,
+            ...(exits !== undefined ? { exits } : {}),
             startingBalance: new Decimal(bot.initialBalance),
-            account,
+            ...(account !== undefined ? { account } : {}),
           });
           if (verdict.kind === 'denied') {
             this.logger.info({ botId: bot.id, requestId: ctx.requestID, reason: verdict.reason }, 'intent denied');

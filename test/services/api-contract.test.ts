@@ -12,10 +12,15 @@ import { AuditRepository } from '../../libs/db/audit.repository.ts';
 import { UserRepository } from '../../libs/db/user.repository.ts';
 import { ROUTES, type RouteSpec } from '../../services/gateway/routes.ts';
 import { openEventStream } from '../support/event-stream.ts';
+import { startBinanceStub } from '../support/binance-stub/binance-stub.ts';
 import { startTestPlatform, type ApiClient, type ApiResponse } from '../support/platform.ts';
 
-const platform = await startTestPlatform({ services: ['gateway', 'bots', 'strategy', 'risk', 'execution'] });
-t.teardown(() => platform.stop());
+// Exchange accounts are checked against an exchange: the Binance stub stands in for one.
+const exchange = await startBinanceStub();
+exchange.addAccount('alice-exchange-key-0001', 'alice-exchange-secret', { USDT: '1000' });
+exchange.addAccount('bob-exchange-key-0002', 'bob-exchange-secret', { USDT: '1000' });
+const platform = await startTestPlatform({ services: ['gateway', 'bots', 'strategy', 'risk', 'execution'], env: { EXCHANGE_URLS: `binance=${exchange.url}` } });
+t.teardown(async () => { await platform.stop(); await exchange.close(); });
 const PASSWORD = 'correct horse battery staple';
 const alice = await platform.api.signUp('alice@example.com', PASSWORD);
 const bob = await platform.api.signUp('bob@example.com', PASSWORD);
@@ -26,6 +31,7 @@ const backtestBody = { strategy: { name: 'ema-cross', params: { fast: 8, slow: 2
 const aliceBot = (await alice.post('/bots', validBot)).body;
 const aliceBacktest = (await alice.post('/backtests', backtestBody)).body;
 await alice.request('PUT', '/risk-limits', { dailyLossLimit: '75' });
+const aliceAccount = (await alice.post('/exchange-accounts', { exchange: 'binance', apiKey: 'alice-exchange-key-0001', secret: 'alice-exchange-secret' })).body;
 const bobBot = (await bob.post('/bots', { ...validBot, name: 'bob bot' })).body;
 
 /** Every response seen, for the conformance check at the end. */
@@ -42,7 +48,7 @@ async function call(client: ApiClient, route: RouteSpec, path: string, body?: un
 }
 
 /** The id of alice's resource in each route family with ids. */
-const ALICE_RESOURCES: Record<string, string> = { bots: aliceBot.id, backtests: aliceBacktest.id };
+const ALICE_RESOURCES: Record<string, string> = { bots: aliceBot.id, backtests: aliceBacktest.id, 'exchange-accounts': aliceAccount.id };
 
 /** Bodies for routes that need one to get past validation. */
 const BODIES: Record<string, unknown> = {
@@ -52,6 +58,7 @@ const BODIES: Record<string, unknown> = {
   'PATCH /bots/:id': { name: 'taken over' },
   'POST /backtests': backtestBody,
   'PUT /risk-limits': { dailyLossLimit: '10' },
+  'POST /exchange-accounts': { exchange: 'binance', apiKey: 'bob-exchange-key-0002', secret: 'bob-exchange-secret' },
   'PUT /admin/kill-switch': { mode: 'all', reason: 'a user trying' },
 };
 
@@ -79,13 +86,14 @@ const CASES: Record<string, TenancyCase> = {
   'GET /bots/:id/chart': 'resource', 'GET /bots/:id/position': 'resource',
   'GET /backtests': 'own', 'POST /backtests': 'own', 'GET /backtests/:id': 'resource', 'GET /backtests/:id/chart': 'resource',
   'GET /risk-limits': 'own', 'PUT /risk-limits': 'own',
+  'GET /exchange-accounts': 'own', 'POST /exchange-accounts': 'own', 'DELETE /exchange-accounts/:id': 'resource',
   'GET /admin/kill-switch': 'admin', 'PUT /admin/kill-switch': 'admin', 'GET /admin/audit': 'admin', 'GET /admin/users': 'admin',
   'GET /admin/bus/lag': 'admin', 'GET /admin/dead-letters': 'admin', 'POST /admin/dead-letters/:id/replay': 'admin', 'DELETE /admin/dead-letters/:id': 'admin',
 };
 
 function leaksAlice(response: ApiResponse): boolean {
   const text = JSON.stringify(response.body ?? '');
-  return [aliceId, aliceBot.id, aliceBacktest.id, 'alice@example.com'].some((secret) => text.includes(secret));
+  return [aliceId, aliceBot.id, aliceBacktest.id, aliceAccount.id, 'alice@example.com', 'alice-exchange-key-0001', 'alice-exchange-secret'].some((secret) => text.includes(secret));
 }
 
 t.test('every route has a tenancy case (a new route family must add one here)', async (t) => {
@@ -147,6 +155,7 @@ t.test('walking every route as bob never reads or changes anything of alice', as
   const after = await alice.get(`/bots/${aliceBot.id}`);
   t.match(after.body, { name: 'alice bot', status: 'created' }, "alice's bot is unchanged and not deleted");
   t.equal((await alice.get(`/backtests/${aliceBacktest.id}`)).status, 200, "alice's backtest is still hers");
+  t.same((await alice.get('/exchange-accounts')).body.items.map((account: { id: string }) => account.id), [aliceAccount.id], "alice's exchange account is still hers, and only hers");
   t.equal((await alice.get('/risk-limits')).body.dailyLossLimit, '75', "alice's risk limits are unchanged");
   t.equal((await platform.api.post('/auth/login', { email: 'alice@example.com', password: PASSWORD })).status, 200, "alice's password is unchanged");
 });

@@ -3,6 +3,8 @@ import { eventually, startTestPlatform } from '../support/platform.ts';
 import { startReplayBot, stopAndSettle, waitForTrading, type StartedBot } from '../e2e/trading-session.ts';
 
 // The routes behind the web UI's fleet, bot chart and backtest chart, on a replayed market that trades quickly.
+// Real-time: it takes 20 s on an idle machine; five minutes before the runner gives up, as the other real-time tests.
+t.setTimeout(300_000);
 const platform = await startTestPlatform({ env: { REPLAY_SPEED: '3000' } });
 t.teardown(() => platform.stop());
 

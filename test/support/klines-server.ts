@@ -26,6 +26,23 @@ export interface KlinesServer {
   close(): Promise<void>;
 }
 
+/** Binance's exchangeInfo for `markets` (symbol id to base and quote), lot step `lotStep`: what ccxt's binance loads markets from. */
+export function binanceExchangeInfo(markets: Readonly<Record<string, { base: string; quote: string }>>, lotStep: string) {
+  return {
+    timezone: 'UTC', serverTime: Date.now(), rateLimits: [], exchangeFilters: [],
+    symbols: Object.entries(markets).map(([symbol, market]) => ({
+      symbol, status: 'TRADING', baseAsset: market.base, baseAssetPrecision: 8, quoteAsset: market.quote, quotePrecision: 8, quoteAssetPrecision: 8,
+      baseCommissionPrecision: 8, quoteCommissionPrecision: 8, orderTypes: ['LIMIT', 'MARKET'], icebergAllowed: true, ocoAllowed: true,
+      quoteOrderQtyMarketAllowed: true, allowTrailingStop: false, isSpotTradingAllowed: true, isMarginTradingAllowed: false,
+      filters: [
+        { filterType: 'PRICE_FILTER', minPrice: '0.00000100', maxPrice: '1000000.00000000', tickSize: '0.00000100' },
+        { filterType: 'LOT_SIZE', minQty: lotStep, maxQty: '100000.00000000', stepSize: lotStep },
+      ],
+      permissions: ['SPOT'], permissionSets: [['SPOT']], defaultSelfTradePreventionMode: 'NONE', allowedSelfTradePreventionModes: ['NONE'],
+    })),
+  };
+}
+
 /** Serves `markets`: Binance symbol id (e.g. "ETHBTC") to base, quote and 1-minute-grid candles per interval. */
 export async function startKlinesServer(markets: Readonly<Record<string, { base: string; quote: string; candles: Readonly<Record<string, readonly Candle[]>> }>>): Promise<KlinesServer> {
   const requests: KlinesRequest[] = [];
@@ -38,19 +55,7 @@ export async function startKlinesServer(markets: Readonly<Record<string, { base:
       response.end(JSON.stringify(body));
     };
     if (url.pathname === '/api/v3/exchangeInfo') {
-      reply(200, {
-        timezone: 'UTC', serverTime: Date.now(), rateLimits: [], exchangeFilters: [],
-        symbols: Object.entries(markets).map(([symbol, market]) => ({
-          symbol, status: 'TRADING', baseAsset: market.base, baseAssetPrecision: 8, quoteAsset: market.quote, quotePrecision: 8, quoteAssetPrecision: 8,
-          baseCommissionPrecision: 8, quoteCommissionPrecision: 8, orderTypes: ['LIMIT', 'MARKET'], icebergAllowed: true, ocoAllowed: true,
-          quoteOrderQtyMarketAllowed: true, allowTrailingStop: false, isSpotTradingAllowed: true, isMarginTradingAllowed: false,
-          filters: [
-            { filterType: 'PRICE_FILTER', minPrice: '0.00000100', maxPrice: '100000.00000000', tickSize: '0.00000100' },
-            { filterType: 'LOT_SIZE', minQty: '0.00100000', maxQty: '100000.00000000', stepSize: '0.00100000' },
-          ],
-          permissions: ['SPOT'], permissionSets: [['SPOT']], defaultSelfTradePreventionMode: 'NONE', allowedSelfTradePreventionModes: ['NONE'],
-        })),
-      });
+      reply(200, binanceExchangeInfo(markets, '0.00100000'));
       return;
     }
     if (url.pathname === '/api/v3/klines') {

@@ -37,7 +37,7 @@ export interface PlatformOptions {
   readonly services?: readonly MeshServiceName[];
   /** Node id in the mesh: two platforms of one test process on NATS need different ones. */
   readonly nodeID?: string;
-  readonly tuning?: { schedulerStepMs?: number; schedulerBackfill?: number; sweepIntervalMs?: number; sweepAfterMs?: number; loginFailuresPerAddress?: number };
+  readonly tuning?: { schedulerStepMs?: number; schedulerBackfill?: number; sweepIntervalMs?: number; sweepAfterMs?: number; reconcileIntervalMs?: number; loginFailuresPerAddress?: number };
 }
 
 export function temporaryDataDir(): { path: string; remove(): void } {

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { schemaValuesForApi, schemaValuesFrom, unwrapNullable, type JsonSchema } from '../../web/src/schema-values.ts';
+import { humanLabel, schemaValuesForApi, schemaValuesFrom, unwrapNullable, type JsonSchema } from '../../web/src/schema-values.ts';
 
 // The shape the gateway's OpenAPI document gives a bot's risk settings (fastest-validator rules as JSON Schema).
 const risk: JsonSchema = {
@@ -40,4 +40,10 @@ t.test('a nullable schema is seen through to its concrete type', async (t) => {
   t.same(unwrapNullable({ anyOf: [{ type: 'number' }, { type: 'null' }], description: 'd' }), { schema: { type: 'number', description: 'd' }, nullable: true });
   t.same(unwrapNullable({ type: ['number', 'null'] }), { schema: { type: ['number'] }, nullable: true });
   t.same(unwrapNullable({ type: 'string' }), { schema: { type: 'string' }, nullable: false });
+});
+
+t.test('field names read as words, acronyms in capitals', async (t) => {
+  t.equal(humanLabel('maskedApiKey'), 'Masked API key');
+  t.equal(humanLabel('apiKey'), 'API key');
+  t.equal(humanLabel('stopLossPercent'), 'Stop loss percent');
 });

@@ -33,8 +33,14 @@ export function kind(schema: JsonSchema): string {
   return Array.isArray(schema.type) ? (schema.type.find((type) => type !== 'null') ?? 'string') : (schema.type ?? (schema.enum ? 'enum' : 'string'));
 }
 
+/** Words that are written in capitals. */
+const ACRONYMS: Readonly<Record<string, string>> = { api: 'API', id: 'ID', url: 'URL' };
+
+/** "maskedApiKey" reads "Masked API key". */
 export function humanLabel(name: string): string {
-  return name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase().replace(/^./, (first) => first.toUpperCase());
+  const words = name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(' ');
+  const text = words.map((word) => ACRONYMS[word] ?? word).join(' ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** Values for the API: blank inputs left out (the platform's defaults apply), numbers as numbers, switched-off groups as null. */

@@ -182,3 +182,50 @@ t.test('insufficient funds and refused keys reject the order and pause the bot w
   t.equal(stub.orders.filter((o) => o.clientOrderId === refused.clientOrderId).length, 0);
   t.same(refusals, [], 'no transition was refused on the way');
 });
+
+t.test('reconciliation: a bot whose exchange cannot be reconciled is blocked with the reason, and trades again once it succeeds', async (t) => {
+  const { reconcileLiveTrading } = await import('../../../libs/trading/reconciliation.ts');
+  const { RiskRepository } = await import('../../../libs/db/risk.repository.ts');
+  const risk = new RiskRepository(database);
+  const order = await committedOrder('buy', '0.1');
+  const reconcilePorts = {
+    ordersToReconcile: () => trading.ordersToReconcile(), liveBots: () => trading.liveBots(), openOrdersOf: (id: string) => trading.openOrdersOf(id),
+    knownClientOrderIds: (ids: readonly string[]) => trading.knownClientOrderIds(ids), findOrder: (id: string) => trading.findOrder(id),
+    clientForAccount: async () => client, recordReconciliation: (botId: string, outcome: { ok: boolean; reason: string | null }, at: Date) => risk.recordReconciliation(botId, outcome, at),
+    live, now: () => new Date(), onOutcome: () => undefined, onStray: () => undefined,
+  };
+  stub.faults.serverErrors = 1_000;
+  const failed = await reconcileLiveTrading(reconcilePorts);
+  t.ok(failed.failed.has(order.botId));
+  t.match(await risk.reconciliationBlock(order.botId), /exchange reconciliation failed at .*exchange unavailable.*does not trade until it succeeds/);
+  stub.resetFaults();
+  // The order was committed but never sent: reconciliation leaves it to the order stream; sending it settles it.
+  await processOrder(order.id, ports);
+  const passed = await reconcileLiveTrading(reconcilePorts);
+  t.equal(passed.failed.size, 0);
+  t.equal(await risk.reconciliationBlock(order.botId), undefined, 'unblocked');
+});
+
+t.test('key rotation: accounts sealed under an old key are re-sealed under the new one and still open', async (t) => {
+  const { ExchangeAccountRepository } = await import('../../../libs/db/exchange-account.repository.ts');
+  const { createSecretBox, generateSecretKey, parseSecretKeys } = await import('../../../libs/platform/secret-box.ts');
+  const v1 = generateSecretKey(1);
+  const before = new ExchangeAccountRepository(database, createSecretBox(parseSecretKeys(v1)));
+  const account = await before.create({ id: randomUUID(), userId, exchange: 'binance', label: 'rotating', sandbox: false, credentials: { apiKey: 'rotate-key-123', secret: 'rotate-secret-456' } }, new Date());
+  // The file's stub account row holds no real sealed keys: mark it current so only the rotating account is re-sealed.
+  await connection.execute('update exchange_accounts set key_version = 2 where id = ?', [accountId]);
+  const after = new ExchangeAccountRepository(database, createSecretBox(parseSecretKeys(`${v1},${generateSecretKey(2)}`)));
+  t.ok((await after.reseal()) >= 1);
+  const [row] = await connection.execute<{ key_version: number; credentials: string }[]>('select key_version, credentials from exchange_accounts where id = ?', [account.id]);
+  t.equal(row!.key_version, 2);
+  t.notOk(row!.credentials.includes('rotate-secret-456'));
+  t.match(await after.credentials(account.id), { credentials: { apiKey: 'rotate-key-123', secret: 'rotate-secret-456' } });
+});
+
+t.test('kill switch in mode all: an order committed before it is refused with the reason and never sent', async (t) => {
+  const order = await committedOrder('buy', '0.1');
+  const outcome = await processOrder(order.id, { ...ports, haltedReason: async () => 'platform kill switch: all trading halted by an operator (incident)' });
+  t.equal(outcome.status, 'rejected');
+  t.match((await trading.findOrder(order.id))!.statusReason, /kill switch/);
+  t.equal(stub.orders.filter((o) => o.clientOrderId === order.clientOrderId).length, 0);
+});

@@ -22,6 +22,7 @@ import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Decimal } from '../../../libs/domain/decimal.ts';
+import { binanceExchangeInfo } from '../klines-server.ts';
 
 export interface StubMarket {
   readonly base: string;
@@ -124,7 +125,8 @@ export async function startBinanceStub(options: { markets?: Record<string, { bas
     const price = market.price;
     const quoteQty = price.mul(quantity);
     const feeAsset = faults.feeAsset ?? (order.side === 'BUY' ? market.base : market.quote);
-    const commission = feeAsset === market.base ? quantity.mul(FEE_RATE) : feeAsset === market.quote ? quoteQty.mul(FEE_RATE) : new Decimal('0.0001');
+    // Commissions are charged as listed: rounded to the asset's 8 decimals, as Binance does.
+    const commission = (feeAsset === market.base ? quantity.mul(FEE_RATE) : feeAsset === market.quote ? quoteQty.mul(FEE_RATE) : new Decimal('0.0001')).toDecimalPlaces(8, Decimal.ROUND_HALF_UP);
     if (order.side === 'BUY') {
       credit(order.apiKey, market.quote, quoteQty.neg());
       credit(order.apiKey, market.base, quantity);
@@ -166,22 +168,6 @@ export async function startBinanceStub(options: { markets?: Record<string, { bas
     };
   }
 
-  function exchangeInfo() {
-    return {
-      timezone: 'UTC', serverTime: Date.now(), rateLimits: [], exchangeFilters: [],
-      symbols: [...markets.entries()].map(([symbol, market]) => ({
-        symbol, status: 'TRADING', baseAsset: market.base, baseAssetPrecision: 8, quoteAsset: market.quote, quotePrecision: 8, quoteAssetPrecision: 8,
-        baseCommissionPrecision: 8, quoteCommissionPrecision: 8, orderTypes: ['LIMIT', 'MARKET'], icebergAllowed: true, ocoAllowed: true,
-        quoteOrderQtyMarketAllowed: true, allowTrailingStop: true, isSpotTradingAllowed: true, isMarginTradingAllowed: false,
-        filters: [
-          { filterType: 'PRICE_FILTER', minPrice: '0.00000100', maxPrice: '1000000.00000000', tickSize: '0.00000100' },
-          { filterType: 'LOT_SIZE', minQty: '0.00000100', maxQty: '100000.00000000', stepSize: '0.00000100' },
-        ],
-        permissions: ['SPOT'], permissionSets: [['SPOT']], defaultSelfTradePreventionMode: 'NONE', allowedSelfTradePreventionModes: ['NONE'],
-      })),
-    };
-  }
-
   const server: Server = createServer((request, response) => {
     void (async () => {
       const url = new URL(request.url ?? '/', 'http://localhost');
@@ -193,7 +179,7 @@ export async function startBinanceStub(options: { markets?: Record<string, { bas
         response.end(JSON.stringify(payload));
       };
       const path = url.pathname;
-      if (path === '/api/v3/exchangeInfo') return reply(200, exchangeInfo());
+      if (path === '/api/v3/exchangeInfo') return reply(200, binanceExchangeInfo(Object.fromEntries(markets), '0.00000001'));
       if (path === '/api/v3/time') return reply(200, { serverTime: Date.now() });
       if (path === '/api/v3/ping') return reply(200, {});
       if (faults.rateLimited > 0) {
