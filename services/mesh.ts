@@ -111,10 +111,10 @@ export async function createBus(config: Config, logger: Logger, name?: string): 
 /** Lifetime of an access token: short, because it cannot be revoked; the refresh token renews it. */
 export const TOKEN_LIFETIME_SECONDS = 900;
 
-/** Failed sign-ins tolerated per account and per address, and how long a key is then refused. */
 /** Requests per second (and burst) per exchange account: under every major exchange's published limit for a single key. */
 const EXCHANGE_RATE: BucketShape = { ratePerSecond: 10, burst: 10 };
 
+/** Failed sign-ins tolerated per account and per address, and how long a key is then refused. */
 const LOGIN_THROTTLE = {
   account: { name: 'login-account', points: 5, windowSeconds: 15 * 60, blockSeconds: 15 * 60 },
   address: { name: 'login-address', points: 50, windowSeconds: 60 * 60, blockSeconds: 60 * 60 },

@@ -79,9 +79,13 @@ export class ProcessCluster {
     const running = Promise.withResolvers<void>();
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     const timer = setTimeout(() => running.reject(new Error(`${spec.label} did not start within ${this.#options.startTimeoutMs ?? 60_000} ms`)), this.#options.startTimeoutMs ?? 60_000);
-    void exited.then((code) => running.reject(new Error(`${spec.label} exited with code ${code} before it was running`)));
+    // The last lines a process wrote, to say why it failed to start.
+    const recent: string[] = [];
+    void exited.then((code) => running.reject(new Error(`${spec.label} exited with code ${code} before it was running:\n${recent.join('\n')}`)));
     for (const [stream, source] of [['stdout', child.stdout!], ['stderr', child.stderr!]] as const) {
       readline.createInterface({ input: source }).on('line', (line) => {
+        recent.push(line.slice(0, 2_000));
+        if (recent.length > 10) recent.shift();
         if (stream === 'stdout' && line.includes('"msg":"services ') && line.includes(' running')) running.resolve();
         this.#options.onLine?.(spec.label, line, stream);
       });

@@ -2,7 +2,7 @@
  * The mesh as separate processes on this machine's NATS, Postgres and Redis: two
  * schedulers, two strategy and two execution replicas, 200 paper bots on the replayed
  * ETH/BTC market. One strategy and one execution replica are killed with SIGKILL in
- * mid-run and started again. Afterwards every bot has exactly one decision per candle,
+ * mid-run and started again; one scheduler is killed for good. Afterwards every bot has exactly one decision per candle,
  * in candle order, with no gap; no order was placed twice and none was left behind; and
  * the two schedulers put each bot's tick for each candle on the stream once.
  */
@@ -30,8 +30,9 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-t.setTimeout(300_000);
-t.test('kill -9 of a strategy and an execution replica in mid-run loses no tick and doubles none', async (t) => {
+// Generous: on a loaded machine (other suites on the same two cores) a backlog takes minutes to clear.
+t.setTimeout(600_000);
+t.test('kill -9 of a strategy, an execution and a scheduler replica in mid-run loses no tick and doubles none', async (t) => {
   const database = await createTestDatabase('fault');
   const name = `fault_${randomBytes(4).toString('hex')}`;
   const port = await freePort();
@@ -86,7 +87,8 @@ t.test('kill -9 of a strategy and an execution replica in mid-run loses no tick 
 
   // Mid-run: every bot is deciding, orders are being placed.
   await eventually(async () => ((await decided()) >= BOTS * 6 ? true : undefined), 90_000, 'six candles decided per bot');
-  await Promise.all([cluster.kill('strategy-1', 'SIGKILL'), cluster.kill('execution-1', 'SIGKILL')]);
+  // One scheduler dies for good: the other one, publishing the same ticks all along, carries on alone.
+  await Promise.all([cluster.kill('strategy-1', 'SIGKILL'), cluster.kill('execution-1', 'SIGKILL'), cluster.kill('scheduler-1', 'SIGKILL')]);
   const atKill = await decided();
   const killCandle = new Date((await sql.query<{ latest: Date }>('select max(candle_time) as latest from decisions')).rows[0]!.latest).getTime();
   await Promise.all([cluster.restart('strategy-1'), cluster.restart('execution-1')]);
@@ -106,11 +108,11 @@ t.test('kill -9 of a strategy and an execution replica in mid-run loses no tick 
   const observer = await connectJetStreamBus({ servers: NATS_URL, prefix: name, partitions: 16 });
   t.teardown(() => observer.close());
   for (const stream of ['ticks', 'orders']) await observer.ensureStream(stream);
-  await eventually(async () => ((await observer.lag()).length === 0 ? true : undefined), 60_000, 'the bus to drain');
+  await eventually(async () => ((await observer.lag()).length === 0 ? true : undefined), 180_000, 'the bus to drain');
   await eventually(async () => {
     const { rows } = await sql.query<{ count: string }>(`select count(*) from orders where status = 'pending_submit'`);
     return rows[0]!.count === '0' ? true : undefined;
-  }, 60_000, 'every committed order to be placed');
+  }, 120_000, 'every committed order to be placed');
 
   const { rows: decisions } = await sql.query<{ bot_id: string; candle_time: Date }>('select bot_id, candle_time from decisions order by id');
   const byBot = new Map<string, number[]>();
@@ -153,5 +155,5 @@ t.test('kill -9 of a strategy and an execution replica in mid-run loses no tick 
   }
   t.ok(seen.size >= BOTS * 8, `ticks on the stream (${seen.size})`);
   t.equal(repeated, 0, 'no bot was ticked twice for a candle, with two schedulers publishing');
-  t.same(errors.filter((line) => !/SIGKILL|strategy-1|execution-1/.test(line)).slice(0, 5), [], 'no process logged an error');
+  t.same(errors.filter((line) => !/SIGKILL|strategy-1|execution-1|scheduler-1/.test(line)).slice(0, 5), [], 'no process logged an error');
 });

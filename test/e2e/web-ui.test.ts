@@ -7,8 +7,8 @@ import { eventually, startTestPlatform } from '../support/platform.ts';
 // The web UI in a real browser against the embedded platform (its own data folder, a
 // random port), on the replayed ETH/BTC market at 15 candles a second, so a bot trades within
 // seconds without keeping a loaded machine busy.
-// Generous for a loaded machine; it takes 30 to 60 s on an idle one.
-t.setTimeout(300_000);
+// Generous for a loaded machine: 30 to 60 s on an idle one, 300 s at load 25 on two cores.
+t.setTimeout(480_000);
 await buildWebUi();
 const platform = await startTestPlatform({ env: { REPLAY_SPEED: '900' } });
 const browser = await launchBrowser();
