@@ -23,7 +23,7 @@ if (!(seconds > 0) || !(concurrency >= 1)) {
 }
 
 const folder = mkdtempSync(path.join(os.tmpdir(), 'tradebot-bench-gateway-'));
-const config = loadConfig({ ...process.env, PORT: '0', DATA_DIR: folder, LOG_LEVEL: 'warn', RATE_LIMIT_PER_USER: '1000000000', RATE_LIMIT_PER_ADDRESS: '1000000000' });
+const config = loadConfig({ ...process.env, PORT: '0', DATA_DIR: folder, LOG_LEVEL: 'warn', RATE_LIMIT_PER_USER: '1000000', RATE_LIMIT_PER_ADDRESS: '1000000' });
 const mesh = await startMesh({ config, services: ['gateway', 'bots', 'strategy', 'risk', 'execution'], logger: createLogger({ level: 'warn', pretty: false }) });
 const base = `http://127.0.0.1:${mesh.port()}/api`;
 

@@ -199,7 +199,7 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
   const applied = await migrateDatabase(database);
   if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
 
-  const redis = config.redisUrl ? createRedisClient(config.redisUrl) : undefined;
+  const redis = config.redisUrl ? createRedisClient(config.redisUrl, (error) => logger.warn({ err: error }, 'Redis is unreachable; rate limits count in memory and live-event resumption pauses until it is back')) : undefined;
   const limiterStore: LimiterStore = { redis, prefix: config.redisPrefix };
   let bus: Bus<StreamPayloads>;
   try {

@@ -110,6 +110,8 @@ const MAX_RESUME_SCAN = 20_000;
 export function createRedisJournal(redis: Redis, prefix: string, options: JournalOptions): LiveEventJournal {
   const stream = `${prefix}:live-events`;
   const tail = redis.duplicate();
+  // The main connection reports outages; the tail's errors surface as failed reads below.
+  tail.on('error', () => undefined);
   const subscribers: ((entry: JournalEntry) => void)[] = [];
   let tailing = false;
   let closed = false;

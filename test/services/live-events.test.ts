@@ -36,6 +36,8 @@ t.test('a client follows its bot live, resumes after a disconnect without loss, 
   t.teardown(() => resumed.close());
   await resumed.waitFor(isDecision, 6, 30_000);
 
+  // The witness may lag the resumed stream by an event or two: wait until it has as many.
+  await witness.waitFor((event) => compareEntryIds(event.id!, lastSeen.id!) > 0, 6, 30_000);
   const witnessed = witness.events.filter((event) => compareEntryIds(event.id!, lastSeen.id!) > 0).slice(0, 6).map((event) => event.id);
   t.same(resumed.events.slice(0, 6).map((event) => event.id), witnessed, 'the resumed stream starts right after the last event seen, with nothing missed or repeated');
   const ids = witness.events.map((event) => event.id!);

@@ -1,13 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import t from 'tap';
 import { REPLAY_BOT } from '../e2e/trading-session.ts';
+import { startBinanceStub } from '../support/binance-stub/binance-stub.ts';
 import { openEventStream } from '../support/event-stream.ts';
 import { eventually, startTestPlatform } from '../support/platform.ts';
 
 // Every flow that handles a secret, logged at debug level; then every captured line is searched.
 const jwtSecret = randomBytes(32).toString('hex');
-const platform = await startTestPlatform({ env: { LOG_LEVEL: 'debug', JWT_SECRET: jwtSecret, REPLAY_SPEED: '600' } });
-t.teardown(() => platform.stop());
+const apiKey = `exchange-key-${randomBytes(8).toString('hex')}`;
+const apiSecret = `exchange-secret-${randomBytes(12).toString('hex')}`;
+const exchange = await startBinanceStub();
+exchange.addAccount(apiKey, apiSecret, { USDT: '1000' });
+const platform = await startTestPlatform({ env: { LOG_LEVEL: 'debug', JWT_SECRET: jwtSecret, REPLAY_SPEED: '600', EXCHANGE_URLS: `binance=${exchange.url}` } });
+t.teardown(async () => { await platform.stop(); await exchange.close(); });
 
 t.test('passwords, tokens and secrets never reach a log line; request, user and bot ids do', async (t) => {
   const password = `first-password-${randomBytes(6).toString('hex')}`;
@@ -22,6 +27,8 @@ t.test('passwords, tokens and secrets never reach a log line; request, user and 
   const user = api.as(refreshed.token);
   const changed = (await user.post('/auth/password', { currentPassword: password, newPassword })).body;
   const client = api.as(changed.token);
+  t.equal((await client.post('/exchange-accounts', { exchange: 'binance', apiKey, secret: apiSecret })).status, 201, 'exchange keys stored');
+  t.equal((await client.post('/exchange-accounts', { exchange: 'binance', apiKey, secret: `${apiSecret}-wrong` })).status >= 400, true, 'wrong exchange keys refused');
   const stream = await openEventStream(`${platform.baseUrl}/api/events?access_token=${changed.token}`);
   t.teardown(() => stream.close());
   const bot = (await client.request('POST', '/bots', REPLAY_BOT, { 'x-request-id': 'trace-secrets-1' })).body;
@@ -34,7 +41,7 @@ t.test('passwords, tokens and secrets never reach a log line; request, user and 
   const logs = platform.logs.lines.join('\n');
   t.ok(platform.logs.lines.length > 50, `${platform.logs.lines.length} log lines captured`);
   for (const [name, secret] of Object.entries({
-    password, newPassword, wrongPassword, jwtSecret,
+    password, newPassword, wrongPassword, jwtSecret, apiSecret, apiKey,
     accessToken: login.token, refreshedAccessToken: refreshed.token, queryToken: changed.token,
     refreshToken: login.refreshToken, rotatedRefreshToken: refreshed.refreshToken, lastRefreshToken: changed.refreshToken,
   })) {
