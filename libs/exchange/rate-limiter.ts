@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { systemClock, type Clock } from '../platform/clock.ts';
 
 export interface RateLimiter {
   /** Waits until `cost` requests may be made on `bucket`. */
@@ -27,12 +28,13 @@ export function rateLimitBucket(exchange: string, apiKey: string): string {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function createMemoryRateLimiter(shape: BucketShape): RateLimiter {
+/** One process's buckets, timed by `clock` (real time unless a test passes its own). */
+export function createMemoryRateLimiter(shape: BucketShape, clock: Clock = systemClock): RateLimiter {
   const buckets = new Map<string, { tokens: number; at: number }>();
   const perMs = shape.ratePerSecond / 1000;
   const limiter: RateLimiter = {
     async reserve(bucket, cost = 1) {
-      const now = Date.now();
+      const now = clock.now();
       const state = buckets.get(bucket) ?? { tokens: shape.burst, at: now };
       state.tokens = Math.min(shape.burst, state.tokens + (now - state.at) * perMs) - cost;
       state.at = now;

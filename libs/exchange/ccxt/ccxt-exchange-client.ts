@@ -10,6 +10,7 @@ import { Decimal } from '../../domain/decimal.ts';
 import type { Fill, OrderStatus } from '../../domain/order.ts';
 import { OrderNotFoundError } from '../../execution/execution-errors.ts';
 import type { ExchangeClient, LiveExchangeOperations, OpenExchangeOrder, OrderLookup, OrderReport, OrderRequest } from '../exchange-client.ts';
+import { systemClock, type Clock } from '../../platform/clock.ts';
 import type { RateLimiter } from '../rate-limiter.ts';
 import { isRetryable, mapCcxtError } from './ccxt-errors.ts';
 
@@ -32,6 +33,8 @@ export interface CcxtClientOptions {
   /** Tries of a retryable call (default 4) and the first backoff (default 200 ms, doubling). */
   readonly retries?: number;
   readonly backoffMs?: number;
+  /** Stamps a fill whose exchange gave no time (real time unless a test passes its own). */
+  readonly clock?: Clock;
 }
 
 interface CcxtTrade { id?: string; order?: string; side?: string; price?: number; amount?: number; timestamp?: number; fee?: { cost?: number; currency?: string }; info?: Record<string, unknown> }
@@ -80,7 +83,7 @@ function statusOf(order: CcxtOrder): OrderStatus {
   }
 }
 
-function fillOf(trade: CcxtTrade, fallbackSide: 'buy' | 'sell'): Fill {
+function fillOf(trade: CcxtTrade, fallbackSide: 'buy' | 'sell', receivedAt: number): Fill {
   // The raw strings of the exchange keep every digit; ccxt's numbers are floats.
   const info = trade.info ?? {};
   return {
@@ -90,13 +93,15 @@ function fillOf(trade: CcxtTrade, fallbackSide: 'buy' | 'sell'): Fill {
     quantity: exact(info['qty'] ?? trade.amount),
     fee: exact(info['commission'] ?? trade.fee?.cost),
     feeCurrency: String(info['commissionAsset'] ?? trade.fee?.currency ?? ''),
-    executedAt: trade.timestamp ?? Date.now(),
+    // An exchange that omits the trade's time: the moment we learnt of it is the best we have.
+    executedAt: trade.timestamp ?? receivedAt,
   };
 }
 
 export function createCcxtExchangeClient(options: CcxtClientOptions): ExchangeClient {
   const ExchangeClass = (ccxt as unknown as Record<string, new (config: object) => CcxtExchange>)[options.exchangeId];
   if (!ExchangeClass || !ccxt.exchanges.includes(options.exchangeId)) throw new Error(`ccxt has no exchange ${JSON.stringify(options.exchangeId)}`);
+  const clock = options.clock ?? systemClock;
   const exchange = new ExchangeClass({
     apiKey: options.credentials.apiKey,
     secret: options.credentials.secret,
@@ -138,7 +143,7 @@ export function createCcxtExchangeClient(options: CcxtClientOptions): ExchangeCl
   async function tradesOf(symbol: string, order: CcxtOrder, side: 'buy' | 'sell'): Promise<Fill[]> {
     if (exact(order.filled).isZero()) return [];
     const trades = await call('read', () => exchange.fetchMyTrades(symbol, undefined, undefined, { orderId: order.id }));
-    return trades.filter((trade) => String(trade.order) === String(order.id)).map((trade) => fillOf(trade, side));
+    return trades.filter((trade) => String(trade.order) === String(order.id)).map((trade) => fillOf(trade, side, clock.now()));
   }
 
   async function report(symbol: string, order: CcxtOrder, side: 'buy' | 'sell'): Promise<OrderReport> {
