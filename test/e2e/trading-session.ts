@@ -64,9 +64,20 @@ export async function stopAndSettle(platform: TestPlatform, { client, botId }: S
   const stopped = await client.post(`/bots/${botId}/stop`);
   if (stopped.body.status !== 'stopped') throw new Error(`stop failed: ${JSON.stringify(stopped.body)}`);
   const connection = platform.mesh.database.em().getConnection();
+  // A tick already being handled when the stop came may still commit its decision and order
+  // just after it (see the closing note of the session): settled means nothing pending and
+  // nothing new for a second.
+  let previous = '';
+  let quietSince = Date.now();
   await eventually(async () => {
-    const [row] = await connection.execute<{ pending: string }[]>(`select count(*) as pending from orders where bot_id = ? and status = 'pending_submit'`, [botId]);
-    return Number(row?.pending) === 0 ? true : undefined;
+    const [row] = await connection.execute<{ pending: string; orders: string; fills: string; decisions: string }[]>(
+      `select (select count(*) from orders where bot_id = ? and status = 'pending_submit') as pending,
+              (select count(*) from orders where bot_id = ?) as orders,
+              (select count(*) from fills where bot_id = ?) as fills,
+              (select count(*) from decisions where bot_id = ?) as decisions`, [botId, botId, botId, botId]);
+    const snapshot = `${row?.orders}/${row?.fills}/${row?.decisions}`;
+    if (snapshot !== previous) { previous = snapshot; quietSince = Date.now(); }
+    return Number(row?.pending) === 0 && Date.now() - quietSince >= 1_000 ? true : undefined;
   }, 30_000, 'orders to settle');
 }
 
